@@ -1,0 +1,34 @@
+# Rapport: the two commands of the set-up contract, and a few more.
+#   make demo   install what is missing, build, run the built-in demo (writes report.html)
+#   make test   install what is missing, build, run the whole test suite (CTest)
+PRESET ?= release
+BUILD  := build
+JOBS   ?= $(shell nproc)
+
+.PHONY: all deps build demo test fuzz bench clean format
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+build: deps
+	@cmake --preset $(PRESET) >/dev/null
+	@cmake --build --preset $(PRESET) -j $(JOBS)
+
+demo: build
+	./$(BUILD)/rapport demo --db demo.db --report report.html
+
+test: build
+	ctest --preset $(PRESET) -j $(JOBS)
+
+fuzz: deps
+	@cmake --preset fuzz >/dev/null
+	@cmake --build --preset fuzz -j $(JOBS)
+	bash scripts/run-fuzzers.sh build-fuzz $(or $(FUZZ_SECONDS),60)
+
+clean:
+	rm -rf $(BUILD) build-fuzz
+
+format:
+	clang-format -i $$(git ls-files '*.cc' '*.h')

@@ -1,0 +1,7 @@
+// libFuzzer target: the CSV reader on arbitrary bytes (see fuzz_reader.h for the checks).
+#include "fuzz_reader.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  rapport::ingest::fuzz::ReadOne(data, size, rapport::ingest::Format::kCsv, "fuzz.csv");
+  return 0;
+}

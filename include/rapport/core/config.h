@@ -1,0 +1,103 @@
+// The scoring configuration: every weight, half-life and threshold of the model in one place
+// (docs/SCORING.md explains each). Defaults are compiled in; a TOML file overrides any subset
+// (config/default.toml lists them all). Thread-safety: plain value.
+#pragma once
+
+#include <array>
+#include <vector>
+#include <string>
+
+#include "rapport/core/event.h"
+#include "rapport/core/status.h"
+
+namespace rapport {
+
+// Tie-strength features, in the order of TieConfig's arrays and of every feature vector.
+enum class Feature : int {
+  kIntensity,     // log(1 + decayed effort both ways)
+  kReciprocity,   // 2 min(a, b) / (a + b) of the two directions' decayed effort
+  kMultiplexity,  // distinct channels used, minus one
+  kDuration,      // log(1 + days from first to last contact)
+  kRegularity,    // share of weeks since first contact with contact
+  kRecency,       // log(1 + silence / usual gap): softened for long, regular ties
+  kIntimacy,      // share of effort through private channels
+  kEmbeddedness,  // Jaccard overlap of the two people's neighbourhoods
+  kServices,      // log(1 + decayed effort of favours)
+  kNegativity,    // share of signed evidence that is negative (distrust)
+};
+inline constexpr int kFeatureCount = 10;
+std::string_view FeatureName(Feature feature);
+inline std::string_view FeatureName(int feature) { return FeatureName(static_cast<Feature>(feature)); }
+
+struct EffortConfig {
+  std::array<double, kKindCount> by_kind{};  // indexed by Kind
+  double call_per_log2_minutes = 1.0;        // calls: + this * log2(1 + minutes / 10)
+  double meeting_per_log2_hours = 1.0;       // meetings: + this * log2(1 + hours)
+};
+
+struct TieConfig {
+  double half_life_days = 180;
+  double bias = 0;
+  std::array<double, kFeatureCount> center{};       // feature value mapped to 0
+  std::array<double, kFeatureCount> scale{};        // feature units per standard step
+  std::array<double, kFeatureCount> coefficient{};  // logistic weight per standardised feature
+  double min_usual_gap_days = 7;    // recency: a gap shorter than this counts as this
+  double single_contact_gap_days = 30;  // recency: the usual gap of a pair with one contact
+  double neighbour_min_effort = 1.0;    // embeddedness: neighbours are people with this much
+                                        // decayed effort both ways
+};
+
+struct VolumeConfig {
+  double window_days = 90;
+  double half_life_days = 7;    // recent activity weighs more, as Klout's did
+  double w_activity = 1.0;      // log(1 + own actions)
+  double w_amplification = 1.0; // log(1 + shares and likes received)
+  double w_engagers = 1.0;      // log(1 + distinct people who engaged)
+  double w_mentions = 1.0;      // log(1 + mentions, replies and comments received)
+};
+
+struct RapportConfig {
+  double damping = 0.85;
+  int max_iterations = 100;
+  double tolerance = 1e-10;     // L1 change per iteration at which propagation stops
+  int depth_k = 15;             // depth: sum of the k strongest tie strengths
+  double strong_tie = 0.5;      // breadth: ties at least this strong
+  double w_propagation = 1.0;   // log(1 + N * standing)
+  double w_depth = 1.0;         // depth
+  double w_breadth = 1.0;       // log(1 + number of strong ties)
+};
+
+struct CurveConfig {
+  double median_score = 20;  // the population median maps here
+  double p95_score = 50;     // the 95th percentile maps here; above it the curve saturates to 100
+};
+
+struct CoolingConfig {
+  double min_strength = 0.5;   // only ties at least this strong can be cooling
+  double gap_factor = 3;       // silence longer than this many usual gaps
+  double min_silence_days = 21;
+};
+
+struct Config {
+  EffortConfig effort;
+  TieConfig tie;
+  VolumeConfig volume;
+  RapportConfig rapport;
+  CurveConfig curve;
+  CoolingConfig cooling;
+};
+
+// The compiled-in defaults (DESIGN.md, "Scoring model, version 1", as tuned in docs/SCORING.md).
+Config DefaultConfig();
+// Defaults overridden by the TOML file's keys. Unknown keys are errors (a typo must not pass
+// silently); the message names the key and the file.
+Result<Config> LoadConfig(const std::string& path);
+// The whole configuration as TOML, in the format LoadConfig reads.
+std::string ConfigToToml(const Config& config);
+
+// Effort of one event under the config, before decay: the kind's effort (or the event's
+// override) with the duration bonus of calls and meetings, times |valence|.
+double EventEffort(const EffortConfig& config, Kind kind, double duration_seconds,
+                   double effort_override, bool has_override, double valence);
+
+}  // namespace rapport

@@ -1,0 +1,87 @@
+// Aggregation: one pass over time-sorted events builds, for every unordered pair of people who
+// interacted, the statistics that tie strength needs (DESIGN.md, "aggregation" and "graph").
+// Then the pairs become a compressed sparse row (CSR) adjacency with 32-bit person indices.
+//
+// Effort: an event aimed at n people gives each target EventEffort / sqrt(n) (an email to fifty
+// people is not fifty relationships), decayed by 2^(-(as_of - t) / half_life). Negative valence
+// (distrust) goes to negative_effort instead of effort.
+//
+// Thread-safety: pure functions over their arguments.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "rapport/core/config.h"
+#include "rapport/core/event_log.h"
+
+namespace rapport::graph {
+
+struct PairRecord {
+  PersonIndex u = 0, v = 0;       // u < v
+  double effort[2] = {0, 0};      // decayed positive effort, [0] u->v, [1] v->u
+  double raw_effort[2] = {0, 0};  // undecayed positive effort
+  uint32_t count[2] = {0, 0};     // events each way
+  double negative_effort = 0;     // decayed negative evidence, both ways
+  double private_effort = 0;      // decayed effort of private events, both ways
+  double favour_effort = 0;       // decayed effort of favours, both ways
+  double first = 0, last = 0;     // first and last contact (seconds)
+  uint32_t channel_mask = 0;      // bit c set when channel c was used
+  uint32_t active_days = 0;       // distinct UTC days with contact
+  uint32_t active_weeks = 0;      // weeks with at least kActiveWeekEffort undecayed effort
+  double contact_seconds = 0;     // summed duration of calls and meetings
+
+  double total_effort() const { return effort[0] + effort[1]; }
+};
+
+// A week counts as active for a pair when their undecayed effort in it reaches this (half a
+// reply): a few likes do not make a regular relationship.
+inline constexpr double kActiveWeekEffort = 0.5;
+
+struct PairTable {
+  std::vector<PairRecord> pairs;  // sorted by (u, v)
+  size_t person_count = 0;
+};
+
+// Aggregates every event with time <= as_of. Events after as_of are ignored.
+PairTable AggregatePairs(const EventLog& log, const EffortConfig& effort, double half_life_days,
+                         double as_of);
+
+// Undirected CSR adjacency: the neighbours of person p are neighbour[offset[p] .. offset[p+1]),
+// sorted ascending, and pair[i] indexes the PairTable record of that edge.
+struct Adjacency {
+  std::vector<uint64_t> offset;
+  std::vector<PersonIndex> neighbour;
+  std::vector<uint32_t> pair;
+
+  size_t degree(PersonIndex p) const { return offset[p + 1] - offset[p]; }
+};
+
+// Builds the adjacency of the pairs for which keep(record) is true.
+template <typename Keep>
+Adjacency BuildAdjacency(const PairTable& table, Keep keep) {
+  Adjacency adjacency;
+  adjacency.offset.assign(table.person_count + 1, 0);
+  for (const PairRecord& record : table.pairs) {
+    if (!keep(record)) continue;
+    ++adjacency.offset[record.u + 1];
+    ++adjacency.offset[record.v + 1];
+  }
+  for (size_t p = 0; p < table.person_count; ++p) adjacency.offset[p + 1] += adjacency.offset[p];
+  adjacency.neighbour.resize(adjacency.offset.back());
+  adjacency.pair.resize(adjacency.offset.back());
+  std::vector<uint64_t> cursor(adjacency.offset.begin(), adjacency.offset.end() - 1);
+  // Pairs are sorted by (u, v), so each list fills in ascending neighbour order: the v side of
+  // a list receives smaller u values before larger v values because u < v for every record.
+  for (uint32_t i = 0; i < table.pairs.size(); ++i) {
+    const PairRecord& record = table.pairs[i];
+    if (!keep(record)) continue;
+    adjacency.neighbour[cursor[record.u]] = record.v;
+    adjacency.pair[cursor[record.u]++] = i;
+    adjacency.neighbour[cursor[record.v]] = record.u;
+    adjacency.pair[cursor[record.v]++] = i;
+  }
+  return adjacency;
+}
+
+}  // namespace rapport::graph

@@ -1,0 +1,49 @@
+// Tie strength: the features of every pair and a logistic model over them (DESIGN.md, "Tie
+// strength"; docs/SCORING.md has the formulas as built).
+//
+//   z = bias + sum_f coefficient_f * (x_f - center_f) / scale_f,   s = 1 / (1 + e^-z)
+//
+// Gilbert and Karahalios (CHI 2009) separated strong from weak ties with over 85% accuracy from
+// interaction features; the default coefficients are documented starting values that `fit`
+// (a later issue) can re-estimate from labelled pairs.
+//
+// Thread-safety: pure functions. ComputeTies runs an OpenMP loop over pairs;
+// ComputeTiesSerial is its serial verifier.
+#pragma once
+
+#include <array>
+#include <vector>
+
+#include "rapport/core/config.h"
+#include "rapport/graph/pair_table.h"
+
+namespace rapport::score {
+
+using FeatureVector = std::array<double, kFeatureCount>;
+
+struct TieTable {
+  std::vector<FeatureVector> features;  // parallel to PairTable::pairs
+  std::vector<double> strength;         // in [0, 1]
+};
+
+// The neighbourhood used for embeddedness: pairs with at least `min_effort` decayed effort each
+// way (a reciprocated relationship, not a one-way like).
+graph::Adjacency NeighbourhoodAdjacency(const graph::PairTable& table, double min_effort);
+
+// Jaccard overlap of the neighbourhoods of u and v, each without the other:
+// |N(u) & N(v)| / |(N(u) | N(v)) - {u, v}|, by merging the two sorted lists. 0 when both empty.
+double Embeddedness(const graph::Adjacency& neighbourhood, PersonIndex u, PersonIndex v);
+
+FeatureVector PairFeatures(const graph::PairRecord& record, const TieConfig& config, double as_of,
+                           double embeddedness);
+// coefficient_f * (x_f - center_f) / scale_f: the feature's share of the logit.
+double FeatureContribution(const TieConfig& config, int feature, double value);
+double StrengthFromFeatures(const TieConfig& config, const FeatureVector& features);
+
+// The usual gap between contacts of a pair, in days (recency's yardstick).
+double UsualGapDays(const graph::PairRecord& record, const TieConfig& config);
+
+TieTable ComputeTies(const graph::PairTable& table, const TieConfig& config, double as_of);
+TieTable ComputeTiesSerial(const graph::PairTable& table, const TieConfig& config, double as_of);
+
+}  // namespace rapport::score

@@ -1,0 +1,54 @@
+// Import: reads files with the ingest readers and inserts their events into the store in
+// batches (one transaction per batch), writing every rejected record to the rejects file.
+// A batch that fails to commit is rolled back whole; earlier batches stay. Thread-safety: as Store.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "rapport/ingest/reader.h"
+#include "rapport/store/store.h"
+
+namespace rapport::store {
+
+struct ImportOptions {
+  ingest::ReadOptions read;
+  int batch_size = 10000;
+  std::string rejects_path;  // appended to; empty disables writing (rejects are still counted)
+};
+
+struct FileImportReport {
+  std::string path;
+  ingest::Format format = ingest::Format::kAuto;
+  int64_t read = 0;       // records seen
+  int64_t accepted = 0;   // new events stored
+  int64_t rejected = 0;   // records that could not be read (in the rejects file)
+  int64_t duplicate = 0;  // events already in the store
+  std::optional<ingest::Reject> first_reject;
+};
+
+// The rejects file that belongs to a database: "<db>.rejects.tsv".
+std::string RejectsPathFor(const std::string& db_path);
+
+// Imports one file. Returns an error only when the file cannot be read at all or the store
+// fails; bad records are counted and written to the rejects file.
+Result<FileImportReport> ImportFile(Store& store, const std::string& path,
+                                    const ImportOptions& options);
+
+// Writes rejects as TSV lines: file, line, byte_offset, reason, hint, raw (tabs, newlines and
+// backslashes escaped as \t, \n, \r, \\). Writes the header when the file is new or empty.
+class RejectWriter {
+ public:
+  static Result<RejectWriter> Open(const std::string& path);
+  RejectWriter(RejectWriter&& other) noexcept;
+  ~RejectWriter();
+  Status Write(const ingest::Reject& reject);
+
+ private:
+  explicit RejectWriter(std::FILE* file) : file_(file) {}
+  std::FILE* file_ = nullptr;
+};
+
+}  // namespace rapport::store

@@ -1,0 +1,102 @@
+// Store: the embedded SQLite database (one file, WAL) that holds people, identities, events,
+// imports and computed scores. Re-importing the same records adds nothing: events are unique on
+// (source, native_id).
+//
+// Thread-safety: a Store is used from one thread at a time. Several processes may open the same
+// file (SQLite's locking applies; writers wait up to 10 s for each other).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "rapport/core/event.h"
+#include "rapport/core/event_log.h"
+#include "rapport/core/status.h"
+
+struct sqlite3;
+
+namespace rapport::store {
+
+struct Person {
+  int64_t id = 0;
+  std::string name;
+  std::vector<std::string> identities;
+};
+
+// One past computation of a person's scores (the scores table).
+struct ScoreRecord {
+  double as_of = 0;
+  int64_t person_id = 0;
+  double volume_score = 0;
+  double rapport_score = 0;
+  std::string components_json;
+};
+
+// An event as stored, for explanations ("the interactions behind a tie").
+struct StoredEvent {
+  int64_t id = 0;
+  Event event;  // actor and targets are identity values
+};
+
+class Store {
+ public:
+  // Opens (creating if needed) the database at `path` and brings its schema up to date.
+  static Result<std::unique_ptr<Store>> Open(const std::string& path);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  const std::string& path() const { return path_; }
+
+  // Import batches. Events inserted between BeginBatch and CommitBatch land together or not at
+  // all. REQUIRES: no batch open for BeginBatch; a batch open for the others.
+  Status BeginBatch();
+  // Inserts the event (and its identities, creating people as needed). Returns true when it was
+  // new, false when an event with the same (source, native_id) exists already.
+  Result<bool> InsertEvent(const Event& event);
+  Status CommitBatch();
+  Status RollbackBatch();
+
+  // Records one import run for `rapport imports`-style listing and for audit.
+  Status RecordImport(const std::string& path, const std::string& format, int64_t read,
+                      int64_t accepted, int64_t rejected, int64_t duplicate);
+
+  // Loads every event with time <= as_of (all when as_of is infinite) into flat columns; people
+  // are every person of the store (also those with no event before as_of).
+  Result<EventLog> LoadEventLog(double as_of) const;
+  Result<int64_t> CountEvents() const;
+  // The time of the newest event, or nullopt for an empty store.
+  Result<std::optional<double>> LatestEventTime() const;
+
+  // Resolves what a user typed: a person id ("#12" or "12" when no identity is "12"), an
+  // identity ("alice@example.com", "@bob"), "me" (the owner), or a unique case-insensitive name
+  // substring. The NotFound/InvalidArgument message lists candidates when there are several.
+  Result<Person> FindPerson(const std::string& query) const;
+  Result<std::vector<Person>> ListPeople() const;
+
+  // The identity that stands for the user ("me"): meta key "owner", default "me".
+  Result<std::string> OwnerIdentity() const;
+  Status SetOwnerIdentity(const std::string& identity);
+
+  // Events between two people (either direction, either as actor or target), newest first.
+  Result<std::vector<StoredEvent>> EventsBetween(int64_t person_a, int64_t person_b,
+                                                 double as_of, int limit) const;
+
+  Status SaveScores(const std::vector<ScoreRecord>& records);
+  Result<std::vector<ScoreRecord>> ScoreHistory(int64_t person_id) const;
+
+ private:
+  explicit Store(std::string path, sqlite3* db);
+  Status Exec(const char* sql) const;
+  Result<int64_t> IdentityId(const std::string& value);
+
+  std::string path_;
+  sqlite3* db_;
+  struct Statements;
+  std::unique_ptr<Statements> statements_;
+};
+
+}  // namespace rapport::store

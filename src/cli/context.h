@@ -1,0 +1,50 @@
+// Internal to the cli module: what every subcommand shares (global options, opening the store,
+// loading the config, resolving --as-of, scoring) and the subcommands' entry points.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "rapport/core/config.h"
+#include "rapport/core/event_log.h"
+#include "rapport/score/scorer.h"
+#include "rapport/store/store.h"
+
+namespace rapport::cli {
+
+struct GlobalOptions {
+  std::string db = "rapport.db";
+  std::string config_path;
+};
+
+// Prints "error: <message>" (and an optional "  fix: <hint>") to stderr; returns kExitFailure.
+int Fail(const Status& status, const std::string& hint = {});
+
+Result<Config> EffectiveConfig(const GlobalOptions& global);
+Result<std::unique_ptr<store::Store>> OpenStore(const GlobalOptions& global);
+
+// "" -> the newest event's time; "now" -> the current time; else ParseTime.
+Result<double> ResolveAsOf(const store::Store& store, const std::string& as_of_text);
+
+struct Scored {
+  std::unique_ptr<store::Store> store;
+  Config config;
+  EventLog log;
+  score::ScoreRun run;
+};
+Result<Scored> OpenAndScore(const GlobalOptions& global, const std::string& as_of_text);
+
+// The person index in `log` of a store person id.
+std::optional<PersonIndex> IndexOf(const EventLog& log, int64_t person_id);
+
+// Subcommand registration: each adds its CLI11 subcommand and sets its callback, which stores
+// the exit code in *exit_code.
+void AddImportCommand(CLI::App& app, const GlobalOptions& global, int* exit_code);
+void AddScoreCommands(CLI::App& app, const GlobalOptions& global, int* exit_code);
+void AddLogCommand(CLI::App& app, const GlobalOptions& global, int* exit_code);
+void AddDemoCommand(CLI::App& app, const GlobalOptions& global, int* exit_code);
+
+}  // namespace rapport::cli

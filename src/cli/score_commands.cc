@@ -1,0 +1,225 @@
+// The commands that read scores: score, ties, explain, cooling, history.
+#include <cmath>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "context.h"
+#include "rapport/cli/app.h"
+#include "rapport/core/time.h"
+#include "rapport/report/output.h"
+#include "rapport/score/cooling.h"
+#include "rapport/score/history.h"
+
+namespace rapport::cli {
+namespace {
+
+struct ViewArgs {
+  std::string as_of;
+  std::string format = "table";
+  int top = 0;
+  std::string person;
+  bool all = false;
+  std::string every = "week";
+  std::string from;
+  int points = 26;
+};
+
+void AddViewOptions(CLI::App* command, ViewArgs& args) {
+  command->add_option("--as-of", args.as_of,
+                      "Score as of this date (YYYY-MM-DD, ISO 8601, epoch seconds or now; "
+                      "default: the newest event)");
+  command->add_option("--format", args.format, "table, json or csv")->capture_default_str();
+}
+
+// Opens, scores and resolves the person (when given); on failure prints and returns nullopt.
+struct Prepared {
+  Scored scored;
+  std::optional<store::Person> person;
+  std::optional<PersonIndex> index;
+};
+
+Result<Prepared> Prepare(const GlobalOptions& global, const ViewArgs& args) {
+  Prepared prepared;
+  RAPPORT_ASSIGN_OR_RETURN(prepared.scored, OpenAndScore(global, args.as_of));
+  if (!args.person.empty()) {
+    RAPPORT_ASSIGN_OR_RETURN(prepared.person, prepared.scored.store->FindPerson(args.person));
+    prepared.index = IndexOf(prepared.scored.log, prepared.person->id);
+  }
+  return prepared;
+}
+
+int RunScore(const GlobalOptions& global, const ViewArgs& args) {
+  Result<report::OutputFormat> format = report::ParseOutputFormat(args.format);
+  if (!format.ok()) return Fail(format.status());
+  Result<Scored> scored = OpenAndScore(global, args.as_of);
+  if (!scored.ok()) return Fail(scored.status());
+  const score::ScoreRun& run = scored->run;
+  // Every score run is kept: it is the history `history` can show without recomputing.
+  std::vector<store::ScoreRecord> records;
+  for (const score::PersonScore& person : run.people) {
+    records.push_back({run.as_of, person.id, person.volume_score, person.rapport_score,
+                       fmt::format("{{\"volume_raw\":{:.6g},\"rapport_raw\":{:.6g}}}",
+                                   person.volume.raw, person.rapport.raw)});
+  }
+  Status saved = scored->store->SaveScores(records);
+  if (!saved.ok()) return Fail(saved);
+  int top = args.top;
+  if (top == 0 && *format == report::OutputFormat::kTable) top = 20;
+  fmt::print("{}", report::RenderScores(run, *format, top));
+  return kExitOk;
+}
+
+int RunTies(const GlobalOptions& global, const ViewArgs& args) {
+  Result<report::OutputFormat> format = report::ParseOutputFormat(args.format);
+  if (!format.ok()) return Fail(format.status());
+  if (args.person.empty() == !args.all) {
+    return Fail(InvalidArgument("give a PERSON or --all"),
+                "`rapport ties maya` or `rapport ties --all --format csv`");
+  }
+  Result<Prepared> prepared = Prepare(global, args);
+  if (!prepared.ok()) return Fail(prepared.status());
+  int top = args.top;
+  if (top == 0 && *format == report::OutputFormat::kTable) top = 20;
+  if (prepared->person && !prepared->index) {
+    fmt::print("{} has no ties yet.\n", prepared->person->name);
+    return kExitOk;
+  }
+  fmt::print("{}", report::RenderTies(prepared->scored.run, prepared->index, *format, top));
+  return kExitOk;
+}
+
+int RunExplain(const GlobalOptions& global, const ViewArgs& args) {
+  Result<report::OutputFormat> format = report::ParseOutputFormat(args.format);
+  if (!format.ok()) return Fail(format.status());
+  if (*format == report::OutputFormat::kCsv) {
+    return Fail(InvalidArgument("explain has table and json forms only"));
+  }
+  Result<Prepared> prepared = Prepare(global, args);
+  if (!prepared.ok()) return Fail(prepared.status());
+  const score::ScoreRun& run = prepared->scored.run;
+  if (!prepared->index) {
+    fmt::print("{} has no events: nothing to explain.\n", prepared->person->name);
+    return kExitOk;
+  }
+  const int top_ties = args.top > 0 ? args.top : 5;
+  // The interactions behind each shown tie, newest first.
+  std::map<uint32_t, std::vector<store::StoredEvent>> interactions;
+  std::vector<score::TieView> ties = score::TiesOf(run, *prepared->index);
+  for (size_t i = 0; i < ties.size() && i < static_cast<size_t>(top_ties); ++i) {
+    Result<std::vector<store::StoredEvent>> events = prepared->scored.store->EventsBetween(
+        prepared->person->id, prepared->scored.log.person_id[ties[i].other], run.as_of, 5);
+    if (!events.ok()) return Fail(events.status());
+    interactions[ties[i].pair] = std::move(*events);
+  }
+  fmt::print("{}", report::RenderExplain(run, *prepared->index, interactions, *format, top_ties));
+  return kExitOk;
+}
+
+int RunCooling(const GlobalOptions& global, const ViewArgs& args) {
+  Result<report::OutputFormat> format = report::ParseOutputFormat(args.format);
+  if (!format.ok()) return Fail(format.status());
+  Result<Prepared> prepared = Prepare(global, args);
+  if (!prepared.ok()) return Fail(prepared.status());
+  std::vector<score::CoolingTie> cooling;
+  if (!prepared->person || prepared->index) {
+    cooling = score::FindCooling(prepared->scored.run, prepared->index);
+  }
+  if (args.top > 0 && cooling.size() > static_cast<size_t>(args.top)) {
+    cooling.resize(static_cast<size_t>(args.top));
+  }
+  fmt::print("{}", report::RenderCooling(prepared->scored.run, cooling, *format));
+  return kExitOk;
+}
+
+int RunHistory(const GlobalOptions& global, const ViewArgs& args) {
+  Result<report::OutputFormat> format = report::ParseOutputFormat(args.format);
+  if (!format.ok()) return Fail(format.status());
+  double step = 0;
+  if (args.every == "day") {
+    step = kSecondsPerDay;
+  } else if (args.every == "week") {
+    step = kSecondsPerWeek;
+  } else if (args.every == "month") {
+    step = 30 * kSecondsPerDay;
+  } else {
+    return Fail(InvalidArgument(fmt::format("--every {}: use day, week or month", args.every)));
+  }
+  Result<Config> config = EffectiveConfig(global);
+  if (!config.ok()) return Fail(config.status());
+  Result<std::unique_ptr<store::Store>> store = OpenStore(global);
+  if (!store.ok()) return Fail(store.status());
+  Result<store::Person> person = (*store)->FindPerson(args.person);
+  if (!person.ok()) return Fail(person.status());
+  Result<double> to = ResolveAsOf(**store, args.as_of);
+  if (!to.ok()) return Fail(to.status());
+  double from = *to - step * (args.points - 1);
+  if (!args.from.empty()) {
+    Result<double> parsed = ParseTime(args.from);
+    if (!parsed.ok()) return Fail(parsed.status().WithContext("--from"));
+    from = *parsed;
+  }
+  Result<EventLog> log = (*store)->LoadEventLog(*to);
+  if (!log.ok()) return Fail(log.status());
+  std::optional<PersonIndex> index = IndexOf(*log, person->id);
+  if (!index) return Fail(NotFound(person->name + " is not in the event log"));
+  std::vector<score::HistoryPoint> points =
+      score::PersonHistory(*log, *config, *index, from, *to, step);
+  fmt::print("{}", report::RenderHistory(person->name, points, *format));
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddScoreCommands(CLI::App& app, const GlobalOptions& global, int* exit_code) {
+  {
+    auto args = std::make_shared<ViewArgs>();
+    CLI::App* command = app.add_subcommand(
+        "score", "Volume score (Klout-style) and rapport score, 1-100, for every person");
+    AddViewOptions(command, *args);
+    command->add_option("--top", args->top, "Show the top N by rapport (table default 20; 0 all)");
+    command->callback([&global, args, exit_code] { *exit_code = RunScore(global, *args); });
+  }
+  {
+    auto args = std::make_shared<ViewArgs>();
+    CLI::App* command =
+        app.add_subcommand("ties", "A person's relationships, strongest first, with features");
+    command->add_option("person", args->person, "Name, identity, #id or me");
+    command->add_flag("--all", args->all, "Every pair instead of one person's ties");
+    AddViewOptions(command, *args);
+    command->add_option("--top", args->top, "Show the N strongest (table default 20; 0 all)");
+    command->callback([&global, args, exit_code] { *exit_code = RunTies(global, *args); });
+  }
+  {
+    auto args = std::make_shared<ViewArgs>();
+    CLI::App* command = app.add_subcommand(
+        "explain", "Why a person scores what they score: components, ties, interactions");
+    command->add_option("person", args->person, "Name, identity, #id or me")->required();
+    AddViewOptions(command, *args);
+    command->add_option("--top", args->top, "Ties to explain (default 5)");
+    command->callback([&global, args, exit_code] { *exit_code = RunExplain(global, *args); });
+  }
+  {
+    auto args = std::make_shared<ViewArgs>();
+    CLI::App* command = app.add_subcommand(
+        "cooling", "Strong relationships gone quiet far beyond their usual gap");
+    command->add_option("person", args->person, "Only this person's ties (default: everyone)");
+    AddViewOptions(command, *args);
+    command->add_option("--top", args->top, "Show at most N");
+    command->callback([&global, args, exit_code] { *exit_code = RunCooling(global, *args); });
+  }
+  {
+    auto args = std::make_shared<ViewArgs>();
+    CLI::App* command =
+        app.add_subcommand("history", "A person's two scores over time, as of each date");
+    command->add_option("person", args->person, "Name, identity, #id or me")->required();
+    AddViewOptions(command, *args);
+    command->add_option("--every", args->every, "day, week or month")->capture_default_str();
+    command->add_option("--points", args->points, "How many dates, ending at --as-of")
+        ->capture_default_str();
+    command->add_option("--from", args->from, "First date (overrides --points)");
+    command->callback([&global, args, exit_code] { *exit_code = RunHistory(global, *args); });
+  }
+}
+
+}  // namespace rapport::cli

@@ -1,0 +1,54 @@
+#include "rapport/score/cooling.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "rapport/core/time.h"
+
+namespace rapport::score {
+
+double StrengthAtLastContact(const ScoreRun& run, uint32_t pair) {
+  const TieConfig& config = run.config.tie;
+  graph::PairRecord then = run.pairs.pairs[pair];
+  // Undo the decay between the last contact and as_of.
+  const double undo = std::exp2((run.as_of - then.last) / (config.half_life_days * kSecondsPerDay));
+  for (double& effort : then.effort) effort *= undo;
+  then.negative_effort *= undo;
+  then.private_effort *= undo;
+  then.favour_effort *= undo;
+  const double embeddedness =
+      run.ties.features[pair][static_cast<int>(Feature::kEmbeddedness)];
+  return StrengthFromFeatures(config, PairFeatures(then, config, then.last, embeddedness));
+}
+
+std::vector<CoolingTie> FindCooling(const ScoreRun& run, std::optional<PersonIndex> person) {
+  const CoolingConfig& cooling = run.config.cooling;
+  std::vector<CoolingTie> found;
+  for (uint32_t i = 0; i < run.pairs.pairs.size(); ++i) {
+    const graph::PairRecord& record = run.pairs.pairs[i];
+    if (person && record.u != *person && record.v != *person) continue;
+    const double silence_days = (run.as_of - record.last) / kSecondsPerDay;
+    const double usual_gap = UsualGapDays(record, run.config.tie);
+    if (silence_days < cooling.min_silence_days || silence_days < cooling.gap_factor * usual_gap) {
+      continue;
+    }
+    const double then = StrengthAtLastContact(run, i);
+    if (then < cooling.min_strength) continue;
+    CoolingTie tie;
+    tie.pair = i;
+    tie.person = person && record.v == *person ? record.v : record.u;
+    tie.other = tie.person == record.u ? record.v : record.u;
+    tie.strength_now = run.ties.strength[i];
+    tie.strength_then = then;
+    tie.last_contact = record.last;
+    tie.usual_gap_days = usual_gap;
+    tie.silence_days = silence_days;
+    found.push_back(tie);
+  }
+  std::stable_sort(found.begin(), found.end(), [](const CoolingTie& a, const CoolingTie& b) {
+    return a.silence_days / a.usual_gap_days > b.silence_days / b.usual_gap_days;
+  });
+  return found;
+}
+
+}  // namespace rapport::score

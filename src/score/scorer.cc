@@ -1,0 +1,143 @@
+#include "rapport/score/scorer.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "rapport/score/propagation.h"
+
+namespace rapport::score {
+namespace {
+
+// w(u->v) = s(u, v) * effort(u->v) / sum_x effort(u->x), laid out by target for pulling.
+WeightedInGraph BuildInGraph(const graph::PairTable& table, const TieTable& ties) {
+  const size_t n = table.person_count;
+  std::vector<double> out_effort(n, 0.0);
+  for (const graph::PairRecord& record : table.pairs) {
+    out_effort[record.u] += record.effort[0];
+    out_effort[record.v] += record.effort[1];
+  }
+  WeightedInGraph graph;
+  graph.offset.assign(n + 1, 0);
+  graph.out_weight.assign(n, 0.0);
+  for (const graph::PairRecord& record : table.pairs) {
+    if (record.effort[0] > 0) ++graph.offset[record.v + 1];
+    if (record.effort[1] > 0) ++graph.offset[record.u + 1];
+  }
+  for (size_t p = 0; p < n; ++p) graph.offset[p + 1] += graph.offset[p];
+  graph.source.resize(graph.offset.back());
+  graph.weight.resize(graph.offset.back());
+  std::vector<uint64_t> cursor(graph.offset.begin(), graph.offset.end() - 1);
+  for (size_t i = 0; i < table.pairs.size(); ++i) {
+    const graph::PairRecord& record = table.pairs[i];
+    const double s = ties.strength[i];
+    if (record.effort[0] > 0) {
+      double w = s * record.effort[0] / out_effort[record.u];
+      graph.source[cursor[record.v]] = record.u;
+      graph.weight[cursor[record.v]++] = w;
+      graph.out_weight[record.u] += w;
+    }
+    if (record.effort[1] > 0) {
+      double w = s * record.effort[1] / out_effort[record.v];
+      graph.source[cursor[record.u]] = record.v;
+      graph.weight[cursor[record.u]++] = w;
+      graph.out_weight[record.v] += w;
+    }
+  }
+  return graph;
+}
+
+}  // namespace
+
+const PersonScore* ScoreRun::Find(int64_t person_id) const {
+  for (const PersonScore& person : people) {
+    if (person.id == person_id) return &person;
+  }
+  return nullptr;
+}
+
+ScoreRun ScoreEvents(const EventLog& log, const Config& config, double as_of) {
+  ScoreRun run;
+  run.as_of = as_of;
+  run.config = config;
+  run.pairs = graph::AggregatePairs(log, config.effort, config.tie.half_life_days, as_of);
+  run.ties = ComputeTies(run.pairs, config.tie, as_of);
+  const size_t n = log.person_count();
+
+  // Who is scored: anyone who acted or was targeted at or before as_of.
+  std::vector<uint8_t> active(n, 0);
+  for (size_t e = 0; e < log.event_count() && log.time[e] <= as_of; ++e) {
+    active[log.actor[e]] = 1;
+    for (uint64_t t = log.target_offset[e]; t < log.target_offset[e + 1]; ++t) {
+      active[log.targets[t]] = 1;
+    }
+  }
+
+  const std::vector<VolumeComponents> volume = ComputeVolume(log, config.volume, as_of);
+  const WeightedInGraph in_graph = BuildInGraph(run.pairs, run.ties);
+  const RapportConfig& rc = config.rapport;
+  PropagationResult propagation =
+      Propagate(in_graph, rc.damping, rc.max_iterations, rc.tolerance);
+  run.propagation_iterations = propagation.iterations;
+
+  // Per-person tie strengths for depth and breadth.
+  std::vector<std::vector<double>> strengths(n);
+  std::vector<int> tie_count(n, 0);
+  for (size_t i = 0; i < run.pairs.pairs.size(); ++i) {
+    const graph::PairRecord& record = run.pairs.pairs[i];
+    strengths[record.u].push_back(run.ties.strength[i]);
+    strengths[record.v].push_back(run.ties.strength[i]);
+  }
+
+  std::vector<double> volume_raw, rapport_raw;
+  for (size_t p = 0; p < n; ++p) {
+    if (!active[p]) continue;
+    PersonScore person;
+    person.index = static_cast<PersonIndex>(p);
+    person.id = log.person_id[p];
+    person.name = log.person_name[p];
+    person.volume = volume[p];
+    person.ties = static_cast<int>(strengths[p].size());
+    RapportComponents& r = person.rapport;
+    r.standing = propagation.standing.empty() ? 0 : propagation.standing[p];
+    r.propagation = std::log1p(static_cast<double>(n) * r.standing);
+    std::vector<double>& s = strengths[p];
+    const size_t k = std::min<size_t>(s.size(), static_cast<size_t>(rc.depth_k));
+    std::partial_sort(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(k), s.end(),
+                      std::greater<>());
+    for (size_t i = 0; i < k; ++i) r.depth += s[i];
+    for (double strength : s) r.strong_ties += strength >= rc.strong_tie ? 1 : 0;
+    r.breadth = std::log1p(r.strong_ties);
+    r.raw = rc.w_propagation * r.propagation + rc.w_depth * r.depth + rc.w_breadth * r.breadth;
+    volume_raw.push_back(person.volume.raw);
+    rapport_raw.push_back(r.raw);
+    run.people.push_back(std::move(person));
+  }
+  if (run.people.empty()) return run;
+
+  run.volume_reference = ReferenceOf(volume_raw);
+  run.rapport_reference = ReferenceOf(rapport_raw);
+  for (PersonScore& person : run.people) {
+    person.volume_score = CurveScore(config.curve, run.volume_reference, person.volume.raw);
+    person.rapport_score = CurveScore(config.curve, run.rapport_reference, person.rapport.raw);
+  }
+  std::stable_sort(run.people.begin(), run.people.end(),
+                   [](const PersonScore& a, const PersonScore& b) {
+                     if (a.rapport_score != b.rapport_score) return a.rapport_score > b.rapport_score;
+                     return a.id < b.id;
+                   });
+  return run;
+}
+
+std::vector<TieView> TiesOf(const ScoreRun& run, PersonIndex index) {
+  std::vector<TieView> views;
+  for (uint32_t i = 0; i < run.pairs.pairs.size(); ++i) {
+    const graph::PairRecord& record = run.pairs.pairs[i];
+    if (record.u == index) views.push_back({i, record.v, run.ties.strength[i]});
+    if (record.v == index) views.push_back({i, record.u, run.ties.strength[i]});
+  }
+  std::stable_sort(views.begin(), views.end(),
+                   [](const TieView& a, const TieView& b) { return a.strength > b.strength; });
+  return views;
+}
+
+}  // namespace rapport::score

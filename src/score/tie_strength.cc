@@ -1,0 +1,127 @@
+#include "rapport/score/tie_strength.h"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+
+#include "rapport/core/time.h"
+
+namespace rapport::score {
+
+graph::Adjacency NeighbourhoodAdjacency(const graph::PairTable& table, double min_effort) {
+  return graph::BuildAdjacency(table, [min_effort](const graph::PairRecord& record) {
+    return record.effort[0] >= min_effort && record.effort[1] >= min_effort;
+  });
+}
+
+double Embeddedness(const graph::Adjacency& neighbourhood, PersonIndex u, PersonIndex v) {
+  const PersonIndex* a = neighbourhood.neighbour.data() + neighbourhood.offset[u];
+  const PersonIndex* a_end = neighbourhood.neighbour.data() + neighbourhood.offset[u + 1];
+  const PersonIndex* b = neighbourhood.neighbour.data() + neighbourhood.offset[v];
+  const PersonIndex* b_end = neighbourhood.neighbour.data() + neighbourhood.offset[v + 1];
+  uint64_t common = 0, either = 0;
+  while (a != a_end || b != b_end) {
+    PersonIndex x;
+    if (b == b_end || (a != a_end && *a < *b)) {
+      x = *a++;
+    } else if (a == a_end || *b < *a) {
+      x = *b++;
+    } else {
+      x = *a++;
+      ++b;
+      if (x != u && x != v) ++common;
+    }
+    if (x != u && x != v) ++either;
+  }
+  return either == 0 ? 0.0 : static_cast<double>(common) / static_cast<double>(either);
+}
+
+double UsualGapDays(const graph::PairRecord& record, const TieConfig& config) {
+  if (record.active_days < 2) return config.single_contact_gap_days;
+  double span_days = (record.last - record.first) / kSecondsPerDay;
+  return std::max(config.min_usual_gap_days, span_days / (record.active_days - 1));
+}
+
+FeatureVector PairFeatures(const graph::PairRecord& record, const TieConfig& config, double as_of,
+                           double embeddedness) {
+  FeatureVector x{};
+  const double a = record.effort[0], b = record.effort[1], total = a + b;
+  x[static_cast<int>(Feature::kIntensity)] = std::log1p(total);
+  x[static_cast<int>(Feature::kReciprocity)] = total > 0 ? 2 * std::min(a, b) / total : 0;
+  x[static_cast<int>(Feature::kMultiplexity)] = std::max(0, std::popcount(record.channel_mask) - 1);
+  x[static_cast<int>(Feature::kDuration)] =
+      std::log1p(std::max(0.0, record.last - record.first) / kSecondsPerDay);
+  const double weeks_since_first =
+      std::floor(as_of / kSecondsPerWeek) - std::floor(record.first / kSecondsPerWeek) + 1;
+  x[static_cast<int>(Feature::kRegularity)] =
+      std::min(1.0, record.active_weeks / std::max(1.0, weeks_since_first));
+  const double silence_days = std::max(0.0, as_of - record.last) / kSecondsPerDay;
+  x[static_cast<int>(Feature::kRecency)] = std::log1p(silence_days / UsualGapDays(record, config));
+  x[static_cast<int>(Feature::kIntimacy)] = total > 0 ? record.private_effort / total : 0;
+  x[static_cast<int>(Feature::kEmbeddedness)] = embeddedness;
+  x[static_cast<int>(Feature::kServices)] = std::log1p(record.favour_effort);
+  const double signed_total = total + record.negative_effort;
+  x[static_cast<int>(Feature::kNegativity)] =
+      signed_total > 0 ? record.negative_effort / signed_total : 0;
+  return x;
+}
+
+double FeatureContribution(const TieConfig& config, int feature, double value) {
+  return config.coefficient[feature] * (value - config.center[feature]) / config.scale[feature];
+}
+
+double StrengthFromFeatures(const TieConfig& config, const FeatureVector& features) {
+  double z = config.bias;
+  for (int f = 0; f < kFeatureCount; ++f) z += FeatureContribution(config, f, features[f]);
+  return 1.0 / (1.0 + std::exp(-z));
+}
+
+TieTable ComputeTies(const graph::PairTable& table, const TieConfig& config, double as_of) {
+  const graph::Adjacency neighbourhood =
+      NeighbourhoodAdjacency(table, config.neighbour_min_effort);
+  TieTable ties;
+  const int64_t n = static_cast<int64_t>(table.pairs.size());
+  ties.features.resize(table.pairs.size());
+  ties.strength.resize(table.pairs.size());
+  // Each pair is independent; dynamic schedule because embeddedness costs the two degrees.
+#pragma omp parallel for schedule(dynamic, 1024)
+  for (int64_t i = 0; i < n; ++i) {
+    const graph::PairRecord& record = table.pairs[i];
+    ties.features[i] = PairFeatures(record, config, as_of,
+                                    Embeddedness(neighbourhood, record.u, record.v));
+    ties.strength[i] = StrengthFromFeatures(config, ties.features[i]);
+  }
+  return ties;
+}
+
+TieTable ComputeTiesSerial(const graph::PairTable& table, const TieConfig& config, double as_of) {
+  // The simplest possible route: neighbour sets as sorted vectors, std::set_intersection.
+  std::vector<std::vector<PersonIndex>> neighbours(table.person_count);
+  for (const graph::PairRecord& record : table.pairs) {
+    if (record.effort[0] >= config.neighbour_min_effort &&
+        record.effort[1] >= config.neighbour_min_effort) {
+      neighbours[record.u].push_back(record.v);
+      neighbours[record.v].push_back(record.u);
+    }
+  }
+  for (auto& list : neighbours) std::sort(list.begin(), list.end());
+  TieTable ties;
+  for (const graph::PairRecord& record : table.pairs) {
+    std::vector<PersonIndex> a, b, common, either;
+    for (PersonIndex x : neighbours[record.u]) {
+      if (x != record.v) a.push_back(x);
+    }
+    for (PersonIndex x : neighbours[record.v]) {
+      if (x != record.u) b.push_back(x);
+    }
+    std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(common));
+    std::set_union(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(either));
+    double embeddedness =
+        either.empty() ? 0.0 : static_cast<double>(common.size()) / static_cast<double>(either.size());
+    ties.features.push_back(PairFeatures(record, config, as_of, embeddedness));
+    ties.strength.push_back(StrengthFromFeatures(config, ties.features.back()));
+  }
+  return ties;
+}
+
+}  // namespace rapport::score

@@ -1,0 +1,108 @@
+#include "rapport/store/import.h"
+
+#include <cstdio>
+
+#include <fmt/format.h>
+
+namespace rapport::store {
+namespace {
+
+std::string EscapeTsv(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '\t': out += "\\t"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\\': out += "\\\\"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string RejectsPathFor(const std::string& db_path) { return db_path + ".rejects.tsv"; }
+
+Result<RejectWriter> RejectWriter::Open(const std::string& path) {
+  std::FILE* file = std::fopen(path.c_str(), "ab");
+  if (file == nullptr) {
+    return IoError(fmt::format("cannot open rejects file {} for writing", path));
+  }
+  if (std::ftell(file) == 0) {
+    std::fputs("file\tline\tbyte_offset\treason\thint\traw\n", file);
+  }
+  return RejectWriter(file);
+}
+
+RejectWriter::RejectWriter(RejectWriter&& other) noexcept : file_(other.file_) {
+  other.file_ = nullptr;
+}
+
+RejectWriter::~RejectWriter() {
+  if (file_ != nullptr) std::fclose(file_);
+}
+
+Status RejectWriter::Write(const ingest::Reject& reject) {
+  std::string line = fmt::format("{}\t{}\t{}\t{}\t{}\t{}\n", EscapeTsv(reject.file), reject.line,
+                                 reject.byte_offset, EscapeTsv(reject.reason),
+                                 EscapeTsv(reject.hint), EscapeTsv(reject.raw));
+  if (std::fwrite(line.data(), 1, line.size(), file_) != line.size()) {
+    return IoError("cannot write to the rejects file (disk full?)");
+  }
+  return Status::Ok();
+}
+
+Result<FileImportReport> ImportFile(Store& store, const std::string& path,
+                                    const ImportOptions& options) {
+  FileImportReport report;
+  report.path = path;
+  if (options.read.format == ingest::Format::kAuto) {
+    RAPPORT_ASSIGN_OR_RETURN(report.format, ingest::DetectFormat(path));
+  } else {
+    report.format = options.read.format;
+  }
+  ingest::ReadOptions read_options = options.read;
+  read_options.format = report.format;
+
+  std::optional<RejectWriter> rejects;
+  if (!options.rejects_path.empty()) {
+    RAPPORT_ASSIGN_OR_RETURN(RejectWriter writer, RejectWriter::Open(options.rejects_path));
+    rejects.emplace(std::move(writer));
+  }
+  Status reject_status;
+  auto on_reject = [&](ingest::Reject&& reject) {
+    if (!report.first_reject) report.first_reject = reject;
+    if (rejects && reject_status.ok()) reject_status = rejects->Write(reject);
+  };
+
+  int in_batch = 0;
+  RAPPORT_RETURN_IF_ERROR(store.BeginBatch());
+  auto on_event = [&](Event&& event) -> Status {
+    RAPPORT_ASSIGN_OR_RETURN(bool inserted, store.InsertEvent(event));
+    ++(inserted ? report.accepted : report.duplicate);
+    if (++in_batch >= options.batch_size) {
+      RAPPORT_RETURN_IF_ERROR(store.CommitBatch());
+      RAPPORT_RETURN_IF_ERROR(store.BeginBatch());
+      in_batch = 0;
+    }
+    return Status::Ok();
+  };
+  Result<ingest::ReadCounts> counts = ingest::ReadFile(path, read_options, on_event, on_reject);
+  if (!counts.ok()) {
+    (void)store.RollbackBatch();
+    return counts.status();
+  }
+  RAPPORT_RETURN_IF_ERROR(store.CommitBatch());
+  RAPPORT_RETURN_IF_ERROR(reject_status);
+  report.read = counts->records;
+  report.rejected = counts->rejected;
+  RAPPORT_RETURN_IF_ERROR(store.RecordImport(path, std::string(ingest::FormatName(report.format)),
+                                             report.read, report.accepted, report.rejected,
+                                             report.duplicate));
+  return report;
+}
+
+}  // namespace rapport::store

@@ -1,0 +1,459 @@
+#include "rapport/store/store.h"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "sqlite_util.h"
+
+namespace rapport::store {
+namespace {
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS meta(
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS people(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS identities(
+  id INTEGER PRIMARY KEY,
+  value TEXT NOT NULL UNIQUE,
+  person_id INTEGER NOT NULL REFERENCES people(id));
+CREATE INDEX IF NOT EXISTS identities_person ON identities(person_id);
+CREATE TABLE IF NOT EXISTS imports(
+  id INTEGER PRIMARY KEY,
+  path TEXT NOT NULL,
+  format TEXT NOT NULL,
+  finished_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+  read INTEGER NOT NULL,
+  accepted INTEGER NOT NULL,
+  rejected INTEGER NOT NULL,
+  duplicate INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS events(
+  id INTEGER PRIMARY KEY,
+  time REAL NOT NULL,
+  channel TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  actor INTEGER NOT NULL REFERENCES identities(id),
+  private INTEGER NOT NULL,
+  duration REAL NOT NULL DEFAULT 0,
+  effort REAL,
+  valence REAL NOT NULL DEFAULT 1,
+  source TEXT NOT NULL,
+  native_id TEXT NOT NULL,
+  text TEXT,
+  UNIQUE(source, native_id));
+CREATE INDEX IF NOT EXISTS events_time ON events(time);
+CREATE INDEX IF NOT EXISTS events_actor ON events(actor);
+CREATE TABLE IF NOT EXISTS event_targets(
+  event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+  identity_id INTEGER NOT NULL REFERENCES identities(id),
+  PRIMARY KEY(event_id, identity_id)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS event_targets_identity ON event_targets(identity_id);
+CREATE TABLE IF NOT EXISTS scores(
+  as_of REAL NOT NULL,
+  person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+  volume_score REAL NOT NULL,
+  rapport_score REAL NOT NULL,
+  components TEXT NOT NULL,
+  PRIMARY KEY(person_id, as_of));
+INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '1');
+)sql";
+
+std::string Lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+}  // namespace
+
+struct Store::Statements {
+  Statement insert_event;
+  Statement insert_target;
+  Statement find_identity;
+  Statement insert_person;
+  Statement insert_identity;
+  std::unordered_map<std::string, int64_t> identity_cache;
+};
+
+Store::Store(std::string path, sqlite3* db)
+    : path_(std::move(path)), db_(db), statements_(std::make_unique<Statements>()) {}
+
+Store::~Store() {
+  statements_.reset();  // statements must be finalised before the connection closes
+  sqlite3_close(db_);
+}
+
+Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
+      SQLITE_OK) {
+    std::string message = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    return IoError(fmt::format("cannot open database {}: {}", path, message));
+  }
+  std::unique_ptr<Store> store(new Store(path, db));
+  sqlite3_busy_timeout(db, 10000);
+  Status status = store->Exec(
+      "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+  if (status.ok()) status = store->Exec(kSchema);
+  if (!status.ok()) {
+    return status.WithContext(fmt::format(
+        "{} is not a Rapport database (or is damaged); give another path with --db", path));
+  }
+  Statements& s = *store->statements_;
+  RAPPORT_ASSIGN_OR_RETURN(
+      s.insert_event,
+      Statement::Prepare(db,
+                         "INSERT OR IGNORE INTO events(time, channel, kind, actor, private, "
+                         "duration, effort, valence, source, native_id, text) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"));
+  RAPPORT_ASSIGN_OR_RETURN(
+      s.insert_target,
+      Statement::Prepare(
+          db, "INSERT OR IGNORE INTO event_targets(event_id, identity_id) VALUES (?1, ?2)"));
+  RAPPORT_ASSIGN_OR_RETURN(
+      s.find_identity, Statement::Prepare(db, "SELECT id FROM identities WHERE value = ?1"));
+  RAPPORT_ASSIGN_OR_RETURN(s.insert_person,
+                           Statement::Prepare(db, "INSERT INTO people(name) VALUES (?1)"));
+  RAPPORT_ASSIGN_OR_RETURN(
+      s.insert_identity,
+      Statement::Prepare(db, "INSERT INTO identities(value, person_id) VALUES (?1, ?2)"));
+  return store;
+}
+
+Status Store::Exec(const char* sql) const {
+  char* error = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &error) != SQLITE_OK) {
+    std::string message = error ? error : "unknown error";
+    sqlite3_free(error);
+    return Internal("sqlite: " + message);
+  }
+  return Status::Ok();
+}
+
+Status Store::BeginBatch() {
+  RAPPORT_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+  return Status::Ok();
+}
+
+Status Store::CommitBatch() {
+  return Exec("COMMIT");
+}
+
+Status Store::RollbackBatch() {
+  statements_->identity_cache.clear();  // ids created in the batch are gone
+  return Exec("ROLLBACK");
+}
+
+Result<int64_t> Store::IdentityId(const std::string& value) {
+  Statements& s = *statements_;
+  if (auto it = s.identity_cache.find(value); it != s.identity_cache.end()) return it->second;
+  s.find_identity.Bind(1, value);
+  RAPPORT_ASSIGN_OR_RETURN(bool found, s.find_identity.Step());
+  int64_t id = found ? s.find_identity.Int(0) : 0;
+  s.find_identity.Reset();
+  if (!found) {
+    // A new identity is a new person until identity resolution says otherwise.
+    s.insert_person.Bind(1, value);
+    RAPPORT_RETURN_IF_ERROR(s.insert_person.Run());
+    int64_t person_id = sqlite3_last_insert_rowid(db_);
+    s.insert_identity.Bind(1, value).Bind(2, person_id);
+    RAPPORT_RETURN_IF_ERROR(s.insert_identity.Run());
+    id = sqlite3_last_insert_rowid(db_);
+  }
+  s.identity_cache.emplace(value, id);
+  return id;
+}
+
+Result<bool> Store::InsertEvent(const Event& event) {
+  Statements& s = *statements_;
+  RAPPORT_ASSIGN_OR_RETURN(int64_t actor, IdentityId(event.actor));
+  s.insert_event.Bind(1, event.time)
+      .Bind(2, ChannelName(event.channel))
+      .Bind(3, KindName(event.kind))
+      .Bind(4, actor)
+      .Bind(5, int64_t{event.is_private ? 1 : 0})
+      .Bind(6, event.duration)
+      .Bind(8, event.valence)
+      .Bind(9, event.source)
+      .Bind(10, event.native_id);
+  if (event.effort) {
+    s.insert_event.Bind(7, *event.effort);
+  } else {
+    s.insert_event.BindNull(7);
+  }
+  if (event.text.empty()) {
+    s.insert_event.BindNull(11);
+  } else {
+    s.insert_event.Bind(11, event.text);
+  }
+  RAPPORT_RETURN_IF_ERROR(s.insert_event.Run());
+  if (sqlite3_changes(db_) == 0) return false;
+  int64_t event_id = sqlite3_last_insert_rowid(db_);
+  for (const std::string& target : event.targets) {
+    RAPPORT_ASSIGN_OR_RETURN(int64_t target_id, IdentityId(target));
+    s.insert_target.Bind(1, event_id).Bind(2, target_id);
+    RAPPORT_RETURN_IF_ERROR(s.insert_target.Run());
+  }
+  return true;
+}
+
+Status Store::RecordImport(const std::string& path, const std::string& format, int64_t read,
+                           int64_t accepted, int64_t rejected, int64_t duplicate) {
+  RAPPORT_ASSIGN_OR_RETURN(
+      Statement insert,
+      Statement::Prepare(db_,
+                         "INSERT INTO imports(path, format, read, accepted, rejected, duplicate) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+  insert.Bind(1, path).Bind(2, format).Bind(3, read).Bind(4, accepted).Bind(5, rejected).Bind(
+      6, duplicate);
+  return insert.Run();
+}
+
+Result<EventLog> Store::LoadEventLog(double as_of) const {
+  EventLog log;
+  std::unordered_map<int64_t, PersonIndex> person_index;
+  {
+    RAPPORT_ASSIGN_OR_RETURN(Statement people,
+                             Statement::Prepare(db_, "SELECT id, name FROM people ORDER BY id"));
+    while (true) {
+      RAPPORT_ASSIGN_OR_RETURN(bool row, people.Step());
+      if (!row) break;
+      person_index.emplace(people.Int(0), static_cast<PersonIndex>(log.person_id.size()));
+      log.person_id.push_back(people.Int(0));
+      log.person_name.push_back(people.Text(1));
+    }
+  }
+  std::unordered_map<int64_t, uint32_t> row_of_event;
+  {
+    RAPPORT_ASSIGN_OR_RETURN(
+        Statement events,
+        Statement::Prepare(db_,
+                           "SELECT e.id, e.time, e.channel, e.kind, i.person_id, e.private, "
+                           "e.duration, e.effort, e.valence FROM events e "
+                           "JOIN identities i ON i.id = e.actor WHERE e.time <= ?1 "
+                           "ORDER BY e.time, e.id"));
+    events.Bind(1, std::isinf(as_of) ? std::numeric_limits<double>::max() : as_of);
+    while (true) {
+      RAPPORT_ASSIGN_OR_RETURN(bool row, events.Step());
+      if (!row) break;
+      std::optional<Channel> channel = ParseChannel(events.Text(2));
+      std::optional<Kind> kind = ParseKind(events.Text(3));
+      if (!channel || !kind) {
+        return DataLoss(fmt::format("event {} has an unknown channel or kind ({}, {})",
+                                    events.Int(0), events.Text(2), events.Text(3)));
+      }
+      row_of_event.emplace(events.Int(0), static_cast<uint32_t>(log.time.size()));
+      log.event_id.push_back(events.Int(0));
+      log.time.push_back(events.Double(1));
+      log.channel.push_back(*channel);
+      log.kind.push_back(*kind);
+      log.actor.push_back(person_index.at(events.Int(4)));
+      log.is_private.push_back(events.Int(5) != 0 ? 1 : 0);
+      log.duration.push_back(events.Double(6));
+      log.effort_override.push_back(events.IsNull(7) ? std::numeric_limits<double>::quiet_NaN()
+                                                     : events.Double(7));
+      log.valence.push_back(events.Double(8));
+    }
+  }
+  // Targets: collect (row, person) pairs, then lay them out CSR by row. Several identities of
+  // one person in one event count once; the actor never targets themself.
+  std::vector<std::pair<uint32_t, PersonIndex>> pairs;
+  {
+    RAPPORT_ASSIGN_OR_RETURN(
+        Statement targets,
+        Statement::Prepare(db_,
+                           "SELECT t.event_id, i.person_id FROM event_targets t "
+                           "JOIN identities i ON i.id = t.identity_id"));
+    while (true) {
+      RAPPORT_ASSIGN_OR_RETURN(bool row, targets.Step());
+      if (!row) break;
+      auto it = row_of_event.find(targets.Int(0));
+      if (it == row_of_event.end()) continue;  // the event is after as_of
+      PersonIndex target = person_index.at(targets.Int(1));
+      if (target == log.actor[it->second]) continue;
+      pairs.emplace_back(it->second, target);
+    }
+  }
+  std::sort(pairs.begin(), pairs.end());
+  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+  log.target_offset.assign(log.time.size() + 1, 0);
+  for (const auto& [row, target] : pairs) ++log.target_offset[row + 1];
+  for (size_t i = 0; i < log.time.size(); ++i) log.target_offset[i + 1] += log.target_offset[i];
+  log.targets.reserve(pairs.size());
+  for (const auto& [row, target] : pairs) log.targets.push_back(target);
+  return log;
+}
+
+Result<int64_t> Store::CountEvents() const {
+  RAPPORT_ASSIGN_OR_RETURN(Statement count, Statement::Prepare(db_, "SELECT count(*) FROM events"));
+  RAPPORT_ASSIGN_OR_RETURN(bool row, count.Step());
+  return row ? count.Int(0) : 0;
+}
+
+Result<std::optional<double>> Store::LatestEventTime() const {
+  RAPPORT_ASSIGN_OR_RETURN(Statement latest,
+                           Statement::Prepare(db_, "SELECT max(time) FROM events"));
+  RAPPORT_ASSIGN_OR_RETURN(bool row, latest.Step());
+  if (!row || latest.IsNull(0)) return std::optional<double>();
+  return std::optional<double>(latest.Double(0));
+}
+
+Result<std::vector<Person>> Store::ListPeople() const {
+  RAPPORT_ASSIGN_OR_RETURN(
+      Statement list,
+      Statement::Prepare(db_,
+                         "SELECT p.id, p.name, i.value FROM people p "
+                         "JOIN identities i ON i.person_id = p.id ORDER BY p.id, i.id"));
+  std::vector<Person> people;
+  while (true) {
+    RAPPORT_ASSIGN_OR_RETURN(bool row, list.Step());
+    if (!row) break;
+    if (people.empty() || people.back().id != list.Int(0)) {
+      people.push_back(Person{list.Int(0), list.Text(1), {}});
+    }
+    people.back().identities.push_back(list.Text(2));
+  }
+  return people;
+}
+
+Result<Person> Store::FindPerson(const std::string& query) const {
+  std::string wanted = query;
+  if (wanted == "me") {
+    RAPPORT_ASSIGN_OR_RETURN(wanted, OwnerIdentity());
+  }
+  RAPPORT_ASSIGN_OR_RETURN(std::vector<Person> people, ListPeople());
+  // Exact identity first, then "#id" or a bare id, then exact name, then unique substring.
+  for (const Person& person : people) {
+    for (const std::string& identity : person.identities) {
+      if (identity == wanted) return person;
+    }
+  }
+  std::string id_text = wanted.starts_with('#') ? wanted.substr(1) : wanted;
+  if (!id_text.empty() && std::all_of(id_text.begin(), id_text.end(), ::isdigit)) {
+    int64_t id = std::stoll(id_text);
+    for (const Person& person : people) {
+      if (person.id == id) return person;
+    }
+  }
+  std::string lower = Lower(wanted);
+  std::vector<const Person*> matches;
+  for (const Person& person : people) {
+    if (Lower(person.name) == lower) return person;
+    if (Lower(person.name).find(lower) != std::string::npos) matches.push_back(&person);
+  }
+  if (matches.size() == 1) return *matches.front();
+  if (matches.empty()) {
+    return NotFound(fmt::format(
+        "no person matches \"{}\"; give an identity, a name or #id (see `rapport score`)", query));
+  }
+  std::string names;
+  for (size_t i = 0; i < matches.size() && i < 10; ++i) {
+    names += fmt::format("{}#{} {}", i ? ", " : "", matches[i]->id, matches[i]->name);
+  }
+  return InvalidArgument(fmt::format("\"{}\" matches {} people ({}{}); be more specific", query,
+                                     matches.size(), names, matches.size() > 10 ? ", ..." : ""));
+}
+
+Result<std::string> Store::OwnerIdentity() const {
+  RAPPORT_ASSIGN_OR_RETURN(Statement get,
+                           Statement::Prepare(db_, "SELECT value FROM meta WHERE key = 'owner'"));
+  RAPPORT_ASSIGN_OR_RETURN(bool row, get.Step());
+  return row ? get.Text(0) : std::string("me");
+}
+
+Status Store::SetOwnerIdentity(const std::string& identity) {
+  RAPPORT_ASSIGN_OR_RETURN(
+      Statement set,
+      Statement::Prepare(db_, "INSERT OR REPLACE INTO meta(key, value) VALUES ('owner', ?1)"));
+  set.Bind(1, identity);
+  return set.Run();
+}
+
+Result<std::vector<StoredEvent>> Store::EventsBetween(int64_t person_a, int64_t person_b,
+                                                      double as_of, int limit) const {
+  RAPPORT_ASSIGN_OR_RETURN(
+      Statement query,
+      Statement::Prepare(
+          db_,
+          "SELECT e.id, e.time, e.channel, e.kind, ia.value, e.private, e.duration, e.effort, "
+          "e.valence, e.source, e.native_id, coalesce(e.text, ''), it.value "
+          "FROM events e JOIN identities ia ON ia.id = e.actor "
+          "JOIN event_targets t ON t.event_id = e.id JOIN identities it ON it.id = t.identity_id "
+          "WHERE e.time <= ?3 AND ((ia.person_id = ?1 AND it.person_id = ?2) OR "
+          "(ia.person_id = ?2 AND it.person_id = ?1)) "
+          "ORDER BY e.time DESC, e.id DESC LIMIT ?4"));
+  query.Bind(1, person_a).Bind(2, person_b).Bind(
+      3, std::isinf(as_of) ? std::numeric_limits<double>::max() : as_of).Bind(4, int64_t{limit});
+  std::vector<StoredEvent> out;
+  while (true) {
+    RAPPORT_ASSIGN_OR_RETURN(bool row, query.Step());
+    if (!row) break;
+    StoredEvent stored;
+    stored.id = query.Int(0);
+    Event& e = stored.event;
+    e.time = query.Double(1);
+    e.channel = ParseChannel(query.Text(2)).value_or(Channel::kOther);
+    e.kind = ParseKind(query.Text(3)).value_or(Kind::kPost);
+    e.actor = query.Text(4);
+    e.is_private = query.Int(5) != 0;
+    e.duration = query.Double(6);
+    if (!query.IsNull(7)) e.effort = query.Double(7);
+    e.valence = query.Double(8);
+    e.source = query.Text(9);
+    e.native_id = query.Text(10);
+    e.text = query.Text(11);
+    e.targets.push_back(query.Text(12));
+    out.push_back(std::move(stored));
+  }
+  return out;
+}
+
+Status Store::SaveScores(const std::vector<ScoreRecord>& records) {
+  RAPPORT_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+  RAPPORT_ASSIGN_OR_RETURN(
+      Statement insert,
+      Statement::Prepare(db_,
+                         "INSERT OR REPLACE INTO scores(as_of, person_id, volume_score, "
+                         "rapport_score, components) VALUES (?1, ?2, ?3, ?4, ?5)"));
+  for (const ScoreRecord& record : records) {
+    insert.Bind(1, record.as_of)
+        .Bind(2, record.person_id)
+        .Bind(3, record.volume_score)
+        .Bind(4, record.rapport_score)
+        .Bind(5, record.components_json);
+    Status status = insert.Run();
+    if (!status.ok()) {
+      (void)Exec("ROLLBACK");
+      return status;
+    }
+  }
+  return Exec("COMMIT");
+}
+
+Result<std::vector<ScoreRecord>> Store::ScoreHistory(int64_t person_id) const {
+  RAPPORT_ASSIGN_OR_RETURN(
+      Statement query,
+      Statement::Prepare(db_,
+                         "SELECT as_of, person_id, volume_score, rapport_score, components "
+                         "FROM scores WHERE person_id = ?1 ORDER BY as_of"));
+  query.Bind(1, person_id);
+  std::vector<ScoreRecord> out;
+  while (true) {
+    RAPPORT_ASSIGN_OR_RETURN(bool row, query.Step());
+    if (!row) break;
+    out.push_back(ScoreRecord{query.Double(0), query.Int(1), query.Double(2), query.Double(3),
+                              query.Text(4)});
+  }
+  return out;
+}
+
+}  // namespace rapport::store
