@@ -131,7 +131,7 @@ Status ApplyToml(const toml::table& root, Config& config) {
     RAPPORT_RETURN_IF_ERROR(CheckKnownKeys(
         *t, "rapport",
         {"damping", "max_iterations", "tolerance", "depth_k", "strong_tie", "w_propagation",
-         "w_depth", "w_breadth"}));
+         "w_depth", "w_breadth", "fade_days"}));
     RapportConfig& r = config.rapport;
     double iterations = r.max_iterations, depth_k = r.depth_k;
     RAPPORT_RETURN_IF_ERROR(ReadNumber(*t, "rapport", "damping", r.damping));
@@ -142,6 +142,8 @@ Status ApplyToml(const toml::table& root, Config& config) {
     RAPPORT_RETURN_IF_ERROR(ReadNumber(*t, "rapport", "w_propagation", r.w_propagation));
     RAPPORT_RETURN_IF_ERROR(ReadNumber(*t, "rapport", "w_depth", r.w_depth));
     RAPPORT_RETURN_IF_ERROR(ReadNumber(*t, "rapport", "w_breadth", r.w_breadth));
+    RAPPORT_RETURN_IF_ERROR(ReadNumber(*t, "rapport", "fade_days", r.fade_days));
+    if (!(r.fade_days > 0)) return InvalidArgument("[rapport] fade_days must be positive");
     r.max_iterations = static_cast<int>(iterations);
     r.depth_k = static_cast<int>(depth_k);
     if (!(r.damping >= 0 && r.damping < 1)) {
@@ -265,9 +267,9 @@ std::string ConfigToToml(const Config& config) {
   const RapportConfig& r = config.rapport;
   out += fmt::format(
       "[rapport]\ndamping = {}\nmax_iterations = {}\ntolerance = {}\ndepth_k = {}\n"
-      "strong_tie = {}\nw_propagation = {}\nw_depth = {}\nw_breadth = {}\n\n",
+      "strong_tie = {}\nw_propagation = {}\nw_depth = {}\nw_breadth = {}\nfade_days = {}\n\n",
       r.damping, r.max_iterations, r.tolerance, r.depth_k, r.strong_tie, r.w_propagation,
-      r.w_depth, r.w_breadth);
+      r.w_depth, r.w_breadth, r.fade_days);
   out += fmt::format("[curve]\nmedian_score = {}\np95_score = {}\n\n", config.curve.median_score,
                      config.curve.p95_score);
   out += fmt::format("[cooling]\nmin_strength = {}\ngap_factor = {}\nmin_silence_days = {}\n",

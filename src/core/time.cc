@@ -98,12 +98,14 @@ Result<double> ParseTime(std::string_view text) {
         int off_hour = 0, off_minute = 0;
         if (!ParseDigits(text, pos + 1, 2, off_hour)) return Malformed(text, "bad UTC offset");
         size_t next = pos + 3;
-        if (next < text.size() && text[next] == ':') ++next;
-        if (next < text.size()) {
+        bool colon = next < text.size() && text[next] == ':';
+        if (colon) ++next;
+        if (colon || next < text.size()) {  // "+02:" alone is not an offset
           if (!ParseDigits(text, next, 2, off_minute) || next + 2 != text.size()) {
             return Malformed(text, "bad UTC offset");
           }
         }
+        if (off_hour > 23 || off_minute > 59) return Malformed(text, "bad UTC offset");
         double offset = off_hour * 3600.0 + off_minute * 60.0;
         seconds -= (c == '+' ? offset : -offset);
         pos = text.size();

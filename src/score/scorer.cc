@@ -3,13 +3,14 @@
 #include <algorithm>
 #include <cmath>
 
+#include "rapport/core/time.h"
 #include "rapport/score/propagation.h"
 
 namespace rapport::score {
 namespace {
 
 // w(u->v) = s(u, v) * effort(u->v) / sum_x effort(u->x), laid out by target for pulling.
-WeightedInGraph BuildInGraph(const graph::PairTable& table, const TieTable& ties) {
+WeightedInGraph BuildInGraph(const graph::PairTable& table, const std::vector<double>& live) {
   const size_t n = table.person_count;
   std::vector<double> out_effort(n, 0.0);
   for (const graph::PairRecord& record : table.pairs) {
@@ -29,7 +30,7 @@ WeightedInGraph BuildInGraph(const graph::PairTable& table, const TieTable& ties
   std::vector<uint64_t> cursor(graph.offset.begin(), graph.offset.end() - 1);
   for (size_t i = 0; i < table.pairs.size(); ++i) {
     const graph::PairRecord& record = table.pairs[i];
-    const double s = ties.strength[i];
+    const double s = live[i];
     if (record.effort[0] > 0) {
       double w = s * record.effort[0] / out_effort[record.u];
       graph.source[cursor[record.v]] = record.u;
@@ -55,12 +56,25 @@ const PersonScore* ScoreRun::Find(int64_t person_id) const {
   return nullptr;
 }
 
+double Warmth(const graph::PairRecord& record, const Config& config, double as_of) {
+  const double silence_days = std::max(0.0, as_of - record.last) / kSecondsPerDay;
+  const double grace = std::max(config.cooling.min_silence_days,
+                                config.cooling.gap_factor * UsualGapDays(record, config.tie));
+  return silence_days <= grace ? 1.0 : std::exp(-(silence_days - grace) / config.rapport.fade_days);
+}
+
 ScoreRun ScoreEvents(const EventLog& log, const Config& config, double as_of) {
   ScoreRun run;
   run.as_of = as_of;
   run.config = config;
   run.pairs = graph::AggregatePairs(log, config.effort, config.tie.half_life_days, as_of);
   run.ties = ComputeTies(run.pairs, config.tie, as_of);
+  run.warmth.resize(run.pairs.pairs.size());
+  std::vector<double> live(run.pairs.pairs.size());
+  for (size_t i = 0; i < run.pairs.pairs.size(); ++i) {
+    run.warmth[i] = Warmth(run.pairs.pairs[i], config, as_of);
+    live[i] = run.ties.strength[i] * run.warmth[i];
+  }
   const size_t n = log.person_count();
 
   // Who is scored: anyone who acted or was targeted at or before as_of.
@@ -73,7 +87,7 @@ ScoreRun ScoreEvents(const EventLog& log, const Config& config, double as_of) {
   }
 
   const std::vector<VolumeComponents> volume = ComputeVolume(log, config.volume, as_of);
-  const WeightedInGraph in_graph = BuildInGraph(run.pairs, run.ties);
+  const WeightedInGraph in_graph = BuildInGraph(run.pairs, live);
   const RapportConfig& rc = config.rapport;
   PropagationResult propagation =
       Propagate(in_graph, rc.damping, rc.max_iterations, rc.tolerance);
@@ -84,8 +98,8 @@ ScoreRun ScoreEvents(const EventLog& log, const Config& config, double as_of) {
   std::vector<int> tie_count(n, 0);
   for (size_t i = 0; i < run.pairs.pairs.size(); ++i) {
     const graph::PairRecord& record = run.pairs.pairs[i];
-    strengths[record.u].push_back(run.ties.strength[i]);
-    strengths[record.v].push_back(run.ties.strength[i]);
+    strengths[record.u].push_back(live[i]);
+    strengths[record.v].push_back(live[i]);
   }
 
   std::vector<double> volume_raw, rapport_raw;

@@ -65,6 +65,7 @@ struct RapportConfig {
   double w_propagation = 1.0;   // log(1 + N * standing)
   double w_depth = 1.0;         // depth
   double w_breadth = 1.0;       // log(1 + number of strong ties)
+  double fade_days = 180;       // a cooling tie's weight in the score falls by e every this long
 };
 
 struct CurveConfig {

@@ -1,8 +1,9 @@
 // Scoring: from an EventLog to every person's volume score and rapport score, 1-100, with their
-// components, plus the tie table behind them. The rapport score combines
+// components, plus the tie table behind them. The rapport score counts each tie at its live
+// strength, s * warmth (Warmth below: 1 until the tie is cooling, then fading), and combines
 //   propagation  log(1 + N * standing)           standing from Propagate (propagation.h)
-//   depth        sum of the depth_k strongest tie strengths
-//   breadth      log(1 + number of ties at least strong_tie strong)
+//   depth        sum of the depth_k strongest live tie strengths
+//   breadth      log(1 + number of ties whose live strength is at least strong_tie)
 // as  raw = w_propagation * propagation + w_depth * depth + w_breadth * breadth,
 // then both raw scores go through the 1-100 curve (curve.h) over the scored population: everyone
 // with at least one event (as actor or target) at or before as_of.
@@ -47,6 +48,7 @@ struct ScoreRun {
   Config config;
   graph::PairTable pairs;
   TieTable ties;
+  std::vector<double> warmth;       // per pair, in (0, 1]
   std::vector<PersonScore> people;  // scored people only, sorted by rapport score, descending
   CurveReference volume_reference, rapport_reference;
   int propagation_iterations = 0;
@@ -54,6 +56,13 @@ struct ScoreRun {
   // The entry of a person in `people`, or nullptr when the person is not scored.
   const PersonScore* Find(int64_t person_id) const;
 };
+
+// How much of a tie's strength still counts in the rapport score: 1 while the silence is within
+// grace = max(cooling.min_silence_days, cooling.gap_factor * usual gap), then
+// exp(-(silence - grace) / rapport.fade_days). A week off never reaches the grace period; six
+// months of silence fade a tie to about 40%. The tie's strength itself is not changed (a quiet
+// relationship can still be a strong one, Wiese et al. 2014); only its weight in influence fades.
+double Warmth(const graph::PairRecord& record, const Config& config, double as_of);
 
 ScoreRun ScoreEvents(const EventLog& log, const Config& config, double as_of);
 
