@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <limits>
 #include <unordered_map>
@@ -338,8 +339,11 @@ Result<Person> Store::FindPerson(const std::string& query) const {
     }
   }
   std::string id_text = wanted.starts_with('#') ? wanted.substr(1) : wanted;
-  if (!id_text.empty() && std::all_of(id_text.begin(), id_text.end(), ::isdigit)) {
-    int64_t id = std::stoll(id_text);
+  int64_t id = 0;
+  // from_chars, not stoll: an id too large for int64 is no match, not an uncaught exception.
+  auto [end, error] = std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
+  if (!id_text.empty() && error == std::errc() && end == id_text.data() + id_text.size() &&
+      id_text.front() != '-') {
     for (const Person& person : people) {
       if (person.id == id) return person;
     }

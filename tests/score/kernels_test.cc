@@ -1,0 +1,212 @@
+// The parallel kernels against their serial verifiers, and hand-computed small cases.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <numeric>
+
+#include "rapport/core/time.h"
+#include "rapport/scenario/demo.h"
+#include "rapport/score/curve.h"
+#include "rapport/score/propagation.h"
+#include "rapport/score/scorer.h"
+#include "rapport/score/tie_strength.h"
+
+namespace rapport::score {
+namespace {
+
+// A random weighted in-graph with sub-stochastic rows, deterministic for a seed.
+WeightedInGraph RandomGraph(size_t n, size_t edges_per_person, uint64_t seed) {
+  uint64_t state = seed;
+  auto next = [&state] {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return state >> 33;
+  };
+  std::vector<std::vector<std::pair<PersonIndex, double>>> in(n);
+  std::vector<double> out_weight(n, 0.0);
+  for (size_t u = 0; u < n; ++u) {
+    const size_t degree = next() % (2 * edges_per_person + 1);
+    for (size_t k = 0; k < degree; ++k) {
+      const PersonIndex v = static_cast<PersonIndex>(next() % n);
+      if (v == u) continue;
+      const double w = 0.9 * static_cast<double>(next() % 1000) / 1000.0 / static_cast<double>(degree + 1);
+      in[v].emplace_back(static_cast<PersonIndex>(u), w);
+      out_weight[u] += w;
+    }
+  }
+  WeightedInGraph graph;
+  graph.offset.push_back(0);
+  for (size_t v = 0; v < n; ++v) {
+    for (auto [u, w] : in[v]) {
+      graph.source.push_back(u);
+      graph.weight.push_back(w);
+    }
+    graph.offset.push_back(graph.source.size());
+  }
+  graph.out_weight = out_weight;
+  return graph;
+}
+
+TEST(ScorePropagationTest, ParallelMatchesSerialVerifier) {
+  for (uint64_t seed : {1u, 2u, 3u}) {
+    const WeightedInGraph graph = RandomGraph(5000, 6, seed);
+    const PropagationResult parallel = Propagate(graph, 0.85, 30, 0);
+    const PropagationResult serial = PropagateSerial(graph, 0.85, 30, 0);
+    ASSERT_EQ(parallel.standing.size(), serial.standing.size());
+    EXPECT_EQ(parallel.iterations, 30);
+    for (size_t v = 0; v < serial.standing.size(); ++v) {
+      ASSERT_NEAR(parallel.standing[v], serial.standing[v], 1e-12) << "seed " << seed << " v " << v;
+    }
+  }
+}
+
+TEST(ScorePropagationTest, StandingSumsToOneAndConverges) {
+  const WeightedInGraph graph = RandomGraph(2000, 4, 9);
+  const PropagationResult result = Propagate(graph, 0.85, 200, 1e-12);
+  EXPECT_NEAR(std::accumulate(result.standing.begin(), result.standing.end(), 0.0), 1.0, 1e-9);
+  EXPECT_LT(result.iterations, 200);
+  EXPECT_LT(result.last_change, 1e-12);
+}
+
+TEST(ScorePropagationTest, TwoPeopleByHand) {
+  // u=0 gives v=1 weight 0.5 and keeps 0.5 as leak; v gives u nothing (all leaks).
+  WeightedInGraph graph;
+  graph.offset = {0, 0, 1};
+  graph.source = {0};
+  graph.weight = {0.5};
+  graph.out_weight = {0.5, 0.0};
+  const PropagationResult result = Propagate(graph, 0.85, 1000, 1e-15);
+  // Fixed point: r0 = (1 - d*0.5*r0)/2, r1 = 1 - r0  =>  r0 = 1 / (2 + d/2).
+  const double r0 = 1.0 / (2.0 + 0.85 / 2.0);
+  EXPECT_NEAR(result.standing[0], r0, 1e-12);
+  EXPECT_NEAR(result.standing[1], 1.0 - r0, 1e-12);
+}
+
+TEST(ScoreTieStrengthTest, ParallelMatchesSerialVerifierOnTheDemo) {
+  const scenario::DemoOptions options;
+  const EventLog log = EventLogFromEvents(scenario::BuildDemoEvents(options));
+  const Config config = DefaultConfig();
+  const graph::PairTable pairs =
+      graph::AggregatePairs(log, config.effort, config.tie.half_life_days, options.end_time);
+  const TieTable parallel = ComputeTies(pairs, config.tie, options.end_time);
+  const TieTable serial = ComputeTiesSerial(pairs, config.tie, options.end_time);
+  ASSERT_EQ(parallel.strength.size(), pairs.pairs.size());
+  ASSERT_EQ(serial.strength.size(), pairs.pairs.size());
+  int embedded = 0;
+  for (size_t i = 0; i < pairs.pairs.size(); ++i) {
+    ASSERT_NEAR(parallel.strength[i], serial.strength[i], 1e-12) << i;
+    for (int f = 0; f < kFeatureCount; ++f) {
+      ASSERT_NEAR(parallel.features[i][f], serial.features[i][f], 1e-12) << i << " " << f;
+    }
+    embedded += parallel.features[i][static_cast<int>(Feature::kEmbeddedness)] > 0 ? 1 : 0;
+  }
+  EXPECT_GT(embedded, 10);  // the comparison covered the intersection code
+}
+
+TEST(ScoreTieStrengthTest, EmbeddednessIsJaccardWithoutTheTwoEnds) {
+  // Reciprocated pairs: 0-1, 0-2, 0-3, 1-2, 1-4. N(0)={1,2,3}, N(1)={0,2,4}.
+  std::vector<Event> events;
+  auto both = [&events](const char* a, const char* b) {
+    for (const char* actor : {a, b}) {
+      Event e;
+      e.time = 1000;
+      e.kind = Kind::kMessage;
+      e.actor = actor;
+      e.targets = {actor == a ? b : a};
+      events.push_back(e);
+    }
+  };
+  both("p0", "p1");
+  both("p0", "p2");
+  both("p0", "p3");
+  both("p1", "p2");
+  both("p1", "p4");
+  const EventLog log = EventLogFromEvents(events);
+  const Config config = DefaultConfig();
+  const graph::PairTable pairs = graph::AggregatePairs(log, config.effort, 180, 1000);
+  const graph::Adjacency adjacency = NeighbourhoodAdjacency(pairs, 1.0);
+  // Without each other: {2,3} and {2,4}: common {2}, union {2,3,4}.
+  EXPECT_DOUBLE_EQ(Embeddedness(adjacency, 0, 1), 1.0 / 3.0);
+  // p3 and p4 share nothing: {0} and {1}.
+  EXPECT_DOUBLE_EQ(Embeddedness(adjacency, 3, 4), 0.0);
+}
+
+TEST(ScoreTieStrengthTest, FeaturesOfAHandMadePair) {
+  graph::PairRecord record;
+  record.u = 0;
+  record.v = 1;
+  record.effort[0] = 3;
+  record.effort[1] = 1;
+  record.private_effort = 2;
+  record.favour_effort = std::exp(1.0) - 1;
+  record.negative_effort = 4;
+  record.first = 0;
+  record.last = 10 * kSecondsPerDay;
+  record.channel_mask = 0b101;
+  record.active_days = 6;
+  record.active_weeks = 2;
+  const TieConfig config = DefaultConfig().tie;
+  const double as_of = 20 * kSecondsPerDay;
+  const FeatureVector x = PairFeatures(record, config, as_of, 0.25);
+  EXPECT_DOUBLE_EQ(x[static_cast<int>(Feature::kIntensity)], std::log(5.0));
+  EXPECT_DOUBLE_EQ(x[static_cast<int>(Feature::kReciprocity)], 0.5);
+  EXPECT_DOUBLE_EQ(x[static_cast<int>(Feature::kMultiplexity)], 1.0);
+  EXPECT_DOUBLE_EQ(x[static_cast<int>(Feature::kDuration)], std::log(11.0));
+  // Weeks since first contact: day 0 (week 0, a Thursday epoch) to day 20 (week 2): 3 weeks.
+  EXPECT_DOUBLE_EQ(x[static_cast<int>(Feature::kRegularity)], 2.0 / 3.0);
+  // Usual gap: 10 days over 5 gaps = 2 days, raised to the 7-day minimum; silence 10 days.
+  EXPECT_DOUBLE_EQ(x[static_cast<int>(Feature::kRecency)], std::log1p(10.0 / 7.0));
+  EXPECT_DOUBLE_EQ(x[static_cast<int>(Feature::kIntimacy)], 0.5);
+  EXPECT_DOUBLE_EQ(x[static_cast<int>(Feature::kEmbeddedness)], 0.25);
+  EXPECT_DOUBLE_EQ(x[static_cast<int>(Feature::kServices)], 1.0);
+  EXPECT_DOUBLE_EQ(x[static_cast<int>(Feature::kNegativity)], 0.5);
+  double z = config.bias;
+  for (int f = 0; f < kFeatureCount; ++f) {
+    z += config.coefficient[f] * (x[f] - config.center[f]) / config.scale[f];
+  }
+  EXPECT_DOUBLE_EQ(StrengthFromFeatures(config, x), 1 / (1 + std::exp(-z)));
+}
+
+TEST(ScoreCurveTest, AnchorsAndMonotone) {
+  const CurveConfig config;
+  std::vector<double> raw;
+  for (int i = 0; i <= 100; ++i) raw.push_back(i);
+  const CurveReference reference = ReferenceOf(raw);
+  EXPECT_DOUBLE_EQ(reference.median, 50);
+  EXPECT_DOUBLE_EQ(reference.p95, 95);
+  EXPECT_DOUBLE_EQ(CurveScore(config, reference, 0), 1);
+  EXPECT_DOUBLE_EQ(CurveScore(config, reference, 50), 20);
+  EXPECT_DOUBLE_EQ(CurveScore(config, reference, 95), 50);
+  EXPECT_LT(CurveScore(config, reference, 1e9), 100.0 + 1e-12);
+  EXPECT_GT(CurveScore(config, reference, 1000), 99);  // tau = 50 * 45 / 30 = 75
+  double previous = 0;
+  for (double x = -5; x < 400; x += 0.5) {
+    const double score = CurveScore(config, reference, x);
+    EXPECT_GE(score, previous);
+    EXPECT_GE(score, 1);
+    EXPECT_LE(score, 100);
+    previous = score;
+  }
+  // Continuous at the p95 joint: the tail starts with the middle segment's slope.
+  EXPECT_NEAR(CurveScore(config, reference, 95.001) - 50, 30.0 / 45.0 * 0.001, 1e-6);
+}
+
+TEST(ScoreCurveTest, EveryoneEqualDoesNotDivideByZero) {
+  const CurveReference reference = ReferenceOf({2, 2, 2, 2});
+  EXPECT_DOUBLE_EQ(CurveScore(CurveConfig{}, reference, 2), 1);
+  EXPECT_TRUE(std::isfinite(CurveScore(CurveConfig{}, reference, 3)));
+}
+
+TEST(ScoreWarmthTest, GraceThenFade) {
+  const Config config = DefaultConfig();
+  graph::PairRecord record;
+  record.first = 0;
+  record.last = 100 * kSecondsPerDay;
+  record.active_days = 101;  // daily contact: usual gap 1 day -> 7-day minimum; grace 21 days
+  EXPECT_DOUBLE_EQ(Warmth(record, config, record.last + 7 * kSecondsPerDay), 1.0);
+  EXPECT_DOUBLE_EQ(Warmth(record, config, record.last + 21 * kSecondsPerDay), 1.0);
+  EXPECT_NEAR(Warmth(record, config, record.last + (21 + 180) * kSecondsPerDay), std::exp(-1.0),
+              1e-12);
+}
+
+}  // namespace
+}  // namespace rapport::score
