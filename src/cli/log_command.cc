@@ -94,8 +94,10 @@ int RunLog(const GlobalOptions& global, const LogArgs& args) {
   }
   status = (*store)->CommitBatch();
   if (!status.ok()) return Fail(status);
-  fmt::print("logged: {} {} {} on {} via {}{}\n", event.actor, KindName(*kind),
-             args.by_them ? "for" : "with", FormatTime(time), ChannelName(channel),
+  const std::string what = args.by_them
+                               ? fmt::format("{} by {} for {}", KindName(*kind), other, *owner)
+                               : fmt::format("{} with {}", KindName(*kind), other);
+  fmt::print("logged: {} on {} via {}{}\n", what, FormatTime(time), ChannelName(channel),
              args.note.empty() ? "" : fmt::format(" (\"{}\")", args.note));
   return kExitOk;
 }

@@ -274,7 +274,7 @@ std::string RenderExplain(const score::ScoreRun& run, PersonIndex person,
   };
   const std::vector<Part> rapport_parts = {
       {"propagation", "log(1 + N x standing)", r.standing * n, r.propagation, rc.w_propagation},
-      {"depth", "sum of the strongest tie strengths", r.depth, r.depth, rc.w_depth},
+      {"depth", "sum of the strongest live tie strengths", r.depth, r.depth, rc.w_depth},
       {"breadth", "log(1 + strong ties)", static_cast<double>(r.strong_ties), r.breadth,
        rc.w_breadth}};
   const std::vector<Part> volume_parts = {

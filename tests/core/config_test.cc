@@ -78,6 +78,7 @@ void ExpectSameConfig(const Config& a, const Config& b) {
   EXPECT_EQ(a.rapport.w_propagation, b.rapport.w_propagation);
   EXPECT_EQ(a.rapport.w_depth, b.rapport.w_depth);
   EXPECT_EQ(a.rapport.w_breadth, b.rapport.w_breadth);
+  EXPECT_EQ(a.rapport.fade_days, b.rapport.fade_days);
   EXPECT_EQ(a.curve.median_score, b.curve.median_score);
   EXPECT_EQ(a.curve.p95_score, b.curve.p95_score);
   EXPECT_EQ(a.cooling.min_strength, b.cooling.min_strength);
@@ -166,6 +167,7 @@ TEST_F(CoreConfigTest, EveryBadFileNamesTheFileAndTheProblem) {
       {"wrong_type_effort.toml", "[effort]\nlike = true\n", "[effort] like: expected a number"},
       {"bad_scale.toml", "[tie.scale]\nrecency = 0\n", "[tie.scale] recency must be positive"},
       {"bad_damping.toml", "[rapport]\ndamping = 1\n", "[rapport] damping must be in [0, 1)"},
+      {"bad_fade.toml", "[rapport]\nfade_days = -1\n", "[rapport] fade_days must be positive"},
       {"bad_curve.toml", "[curve]\nmedian_score = 60\n",
        "[curve] need 1 < median_score < p95_score < 100"},
       {"syntax.toml", "[tie]\nhalf_life_days = 3\nbias = = 2\n", ", line 3: "},
@@ -209,12 +211,14 @@ TEST_F(CoreConfigTest, ChangedTomlLoadsBackIdentical) {
   config.rapport.max_iterations = 250;
   config.rapport.tolerance = 1e-14;
   config.rapport.depth_k = 3;
+  config.rapport.fade_days = 365.25;
   config.curve.median_score = 30;
   config.curve.p95_score = 70;
   config.cooling.min_silence_days = 14;
   Result<Config> loaded = LoadConfig(Write("changed.toml", ConfigToToml(config)));
   ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
   ExpectSameConfig(*loaded, config);
+  EXPECT_EQ(ConfigToToml(*loaded), ConfigToToml(config));  // also covers fields added later
 }
 
 TEST_F(CoreConfigTest, CheckedInDefaultTomlIsExactlyTheCompiledDefaults) {

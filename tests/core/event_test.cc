@@ -106,8 +106,7 @@ Event MakeEvent(double time, std::string actor, std::vector<std::string> targets
 
 TEST(CoreEventTest, EventLogFromEventsSortsAndMapsPeople) {
   std::vector<Event> events = {
-      MakeEvent(300, "cat", {"ann"}),
-      MakeEvent(100, "ann", {"bob", "cat"}),
+      MakeEvent(300, "cat", {"ann"}), MakeEvent(100, "ann", {"bob", "cat"}),
       MakeEvent(200, "bob", {}, Kind::kPost),
       MakeEvent(100, "dan", {"ann"}),  // same time as the second: input order kept
   };

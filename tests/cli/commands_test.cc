@@ -1,0 +1,139 @@
+// End-to-end runs of the CLI: real data sets, bad input and exit codes, the journal, the demo.
+#include <gmock/gmock.h>
+
+#include "cli_test_util.h"
+
+namespace rapport::cli::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+// "2024-01-01" plus `week` weeks, as YYYY-MM-DD.
+std::string fmt_date(int week) {
+  const int day = 1 + 7 * week;
+  const int month = day <= 31 ? 1 : (day <= 60 ? 2 : 3);
+  const int day_of_month = month == 1 ? day : (month == 2 ? day - 31 : day - 60);
+  char text[16];
+  std::snprintf(text, sizeof text, "2024-%02d-%02d", month, day_of_month);
+  return text;
+}
+
+int CountLines(const std::string& text) {
+  return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+}
+
+class CliCommandsTest : public CliTest {};
+
+TEST_F(CliCommandsTest, CollegeMsgImportsEveryMessageOnceAndScoresEveryone) {
+  const std::string path = RAPPORT_SHARED_DATA "/collegemsg/CollegeMsg.txt";
+  RunResult first = Run("import '" + path + "'");
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_THAT(first.out, HasSubstr("read 59835 = accepted 59835 + rejected 0 + duplicate 0"));
+  RunResult second = Run("import '" + path + "'");
+  EXPECT_EQ(second.exit_code, 0);
+  EXPECT_THAT(second.out, HasSubstr("read 59835 = accepted 0 + rejected 0 + duplicate 59835"));
+  RunResult scores = Run("score --format csv");
+  ASSERT_EQ(scores.exit_code, 0) << scores.err;
+  EXPECT_EQ(CountLines(scores.out), 1 + 1899);  // header + one row per person
+}
+
+TEST_F(CliCommandsTest, BitcoinOtcImportsEveryRatingOnce) {
+  const std::string path = RAPPORT_SHARED_DATA "/bitcoin-otc/soc-sign-bitcoinotc.csv";
+  RunResult first = Run("import '" + path + "'");
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_THAT(first.out, HasSubstr("read 35592 = accepted 35592 + rejected 0 + duplicate 0"));
+  RunResult second = Run("import '" + path + "'");
+  EXPECT_THAT(second.out, HasSubstr("read 35592 = accepted 0 + rejected 0 + duplicate 35592"));
+  RunResult scores = Run("score --format csv");
+  EXPECT_EQ(CountLines(scores.out), 1 + 5881);
+}
+
+TEST_F(CliCommandsTest, BadInputIsNamedKeptAndDecidesTheExitCode) {
+  WriteFile("bad.csv",
+            "time,channel,kind,actor,targets\n"
+            "2024-01-01,email,email,a@x.example,b@x.example\n"
+            "2024-01-02,email,poke,a@x.example,b@x.example\n"
+            "yesterday,email,email,a@x.example,b@x.example\n"
+            "2024-01-03,email,email,a@x.example,b@x.example\n");
+  RunResult result = Run("import bad.csv");
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_THAT(result.out, HasSubstr("read 4 = accepted 2 + rejected 2 + duplicate 0"));
+  EXPECT_THAT(result.err, HasSubstr("error: bad.csv:3: unknown kind \"poke\""));
+  EXPECT_THAT(result.err, HasSubstr("fix: use one of: post, reply"));
+  EXPECT_THAT(result.err, HasSubstr("rapport.db.rejects.tsv"));
+  const std::string rejects = ReadFile("rapport.db.rejects.tsv");
+  EXPECT_THAT(rejects, HasSubstr("bad.csv\t3\t"));
+  EXPECT_THAT(rejects, HasSubstr("bad.csv\t4\t"));
+  EXPECT_THAT(rejects, HasSubstr("yesterday,email,email,a@x.example,b@x.example"));
+  // The good records before and after the bad ones are stored.
+  EXPECT_THAT(Run("score --format csv").out, HasSubstr("a@x.example"));
+
+  RunResult tolerant = Run("import bad.csv --max-rejects 2");
+  EXPECT_EQ(tolerant.exit_code, 0);
+  EXPECT_THAT(tolerant.out, HasSubstr("read 4 = accepted 0 + rejected 2 + duplicate 2"));
+}
+
+TEST_F(CliCommandsTest, MissingFileAndUnknownPersonFailWithExitTwo) {
+  RunResult missing = Run("import no-such-file.csv");
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_THAT(missing.err, HasSubstr("no-such-file.csv"));
+  WriteFile("one.csv", "time,channel,kind,actor,targets\n2024-01-01,email,email,a@x,b@x\n");
+  ASSERT_EQ(Run("import one.csv").exit_code, 0);
+  RunResult unknown = Run("ties nobody");
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_THAT(unknown.err, HasSubstr("no person matches \"nobody\""));
+  RunResult bad_format = Run("score --format xml");
+  EXPECT_EQ(bad_format.exit_code, 2);
+  EXPECT_THAT(bad_format.err, HasSubstr("unknown output format \"xml\""));
+  RunResult empty_db = Run("--db empty.db score");
+  EXPECT_EQ(empty_db.exit_code, 2);
+  EXPECT_THAT(empty_db.err, HasSubstr("has no events yet"));
+}
+
+TEST_F(CliCommandsTest, JournalEntriesBuildARelationship) {
+  for (int week = 0; week < 12; ++week) {
+    const std::string day = fmt_date(week);
+    ASSERT_EQ(Run("log meeting --with ana --at " + day + " --note 'coffee'").exit_code, 0);
+    ASSERT_EQ(Run("log call --with ana --by-them --minutes 20 --at " + day + "T20:00:00Z")
+                  .exit_code,
+              0);
+  }
+  RunResult favour = Run("log favour --with ana --at 2024-03-20 --note 'read my draft'");
+  ASSERT_EQ(favour.exit_code, 0) << favour.err;
+  EXPECT_THAT(favour.out, HasSubstr("logged: favour with ana on 2024-03-20T00:00:00Z via in_person"));
+  RunResult ties = Run("ties me --format csv");
+  ASSERT_EQ(ties.exit_code, 0) << ties.err;
+  EXPECT_THAT(ties.out, HasSubstr(",ana,"));
+  EXPECT_THAT(ties.out, HasSubstr("phone+in_person"));
+  RunResult explain = Run("explain me --top 1");
+  EXPECT_THAT(explain.out, HasSubstr("\"read my draft\""));
+  RunResult bad_kind = Run("log poke --with ana");
+  EXPECT_EQ(bad_kind.exit_code, 2);
+  EXPECT_THAT(bad_kind.err, HasSubstr("unknown kind \"poke\""));
+}
+
+TEST_F(CliCommandsTest, DemoTellsTheStoryAndWritesTheReport) {
+  RunResult demo = Run("--db demo.db demo --report demo.html");
+  ASSERT_EQ(demo.exit_code, 0) << demo.err;
+  EXPECT_THAT(demo.out, HasSubstr("Two scores side by side"));
+  EXPECT_THAT(demo.out, HasSubstr("One week off"));
+  EXPECT_THAT(demo.out, HasSubstr("rejected 0"));
+  const std::string html = ReadFile("demo.html");
+  EXPECT_THAT(html, HasSubstr("<svg"));
+  EXPECT_THAT(html, HasSubstr("Strongest ties of maya"));
+  EXPECT_EQ(html.find("http"), std::string::npos);
+  // The demo store answers the other commands.
+  EXPECT_THAT(Run("--db demo.db ties maya --top 3").out, HasSubstr("Ties of maya"));
+}
+
+TEST_F(CliCommandsTest, HelpListsEveryCommand) {
+  RunResult help = Run("--help");
+  EXPECT_EQ(help.exit_code, 0);
+  for (const char* command :
+       {"import", "score", "ties", "explain", "cooling", "history", "log", "demo", "config"}) {
+    EXPECT_THAT(help.out, HasSubstr(command)) << command;
+  }
+}
+
+}  // namespace
+}  // namespace rapport::cli::testing

@@ -1,0 +1,520 @@
+// Tests of the SQLite store and of ImportFile against real database files in a scratch
+// directory: dedupe on (source, native_id), people from identities, LoadEventLog, FindPerson,
+// EventsBetween, score history, batches, rejects files, and a real SNAP data set.
+#include "rapport/store/store.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rapport/store/import.h"
+
+namespace rapport::store {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+constexpr double kAll = std::numeric_limits<double>::infinity();
+
+Event MakeEvent(double time, std::string actor, std::vector<std::string> targets,
+                std::string native_id, Kind kind = Kind::kMessage) {
+  Event event;
+  event.time = time;
+  event.channel = Channel::kSms;
+  event.kind = kind;
+  event.actor = std::move(actor);
+  event.targets = std::move(targets);
+  event.source = "test";
+  event.native_id = std::move(native_id);
+  return event;
+}
+
+// A fresh directory and database per test, removed at the end.
+class StoreDatabaseTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = std::filesystem::temp_directory_path() /
+           ("rapport_store_" + std::to_string(::getpid()) + "_" + info->test_suite_name() + "_" +
+            info->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    db_path_ = (dir_ / "rapport.db").string();
+    Result<std::unique_ptr<Store>> opened = Store::Open(db_path_);
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    store_ = std::move(opened).value();
+  }
+  void TearDown() override {
+    store_.reset();
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
+
+  std::string Write(const std::string& name, std::string_view content) const {
+    std::string path = (dir_ / name).string();
+    std::ofstream out(path, std::ios::binary);
+    out.write(content.data(), static_cast<std::streamsize>(content.size()));
+    return path;
+  }
+
+  // Inserts the events in one batch; every one must be new.
+  void InsertAll(const std::vector<Event>& events) {
+    ASSERT_TRUE(store_->BeginBatch().ok());
+    for (const Event& event : events) {
+      Result<bool> inserted = store_->InsertEvent(event);
+      ASSERT_TRUE(inserted.ok()) << inserted.status().ToString();
+      EXPECT_TRUE(*inserted) << event.native_id;
+    }
+    ASSERT_TRUE(store_->CommitBatch().ok());
+  }
+
+  int64_t PersonId(const std::string& query) const {
+    Result<Person> person = store_->FindPerson(query);
+    EXPECT_TRUE(person.ok()) << person.status().ToString();
+    return person.ok() ? person->id : -1;
+  }
+
+  std::filesystem::path dir_;
+  std::string db_path_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(StoreDatabaseTest, InsertIsNewOnceThenDuplicate) {
+  ASSERT_TRUE(store_->BeginBatch().ok());
+  Event event = MakeEvent(100, "ann", {"bob"}, "m1");
+  Result<bool> first = store_->InsertEvent(event);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_TRUE(*first);
+  event.time = 200;  // same key, other content: still the same event
+  Result<bool> second = store_->InsertEvent(event);
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_FALSE(*second);
+  event.source = "other";  // same native id from another source is another event
+  Result<bool> third = store_->InsertEvent(event);
+  ASSERT_TRUE(third.ok());
+  EXPECT_TRUE(*third);
+  ASSERT_TRUE(store_->CommitBatch().ok());
+  Result<int64_t> count = store_->CountEvents();
+  ASSERT_TRUE(count.ok());
+  EXPECT_EQ(*count, 2);
+}
+
+TEST_F(StoreDatabaseTest, IdentitiesBecomePeople) {
+  InsertAll({MakeEvent(100, "ann@example.com", {"bob@example.com", "cat@example.com"}, "1"),
+             MakeEvent(200, "bob@example.com", {"ann@example.com"}, "2")});
+  Result<std::vector<Person>> people = store_->ListPeople();
+  ASSERT_TRUE(people.ok()) << people.status().ToString();
+  ASSERT_EQ(people->size(), 3u);
+  EXPECT_EQ((*people)[0].name, "ann@example.com");
+  EXPECT_THAT((*people)[0].identities, ElementsAre("ann@example.com"));
+  EXPECT_EQ((*people)[1].name, "bob@example.com");
+  EXPECT_EQ((*people)[2].name, "cat@example.com");
+  EXPECT_LT((*people)[0].id, (*people)[1].id);
+  EXPECT_LT((*people)[1].id, (*people)[2].id);
+}
+
+TEST_F(StoreDatabaseTest, EmptyStore) {
+  Result<int64_t> count = store_->CountEvents();
+  ASSERT_TRUE(count.ok());
+  EXPECT_EQ(*count, 0);
+  Result<std::optional<double>> latest = store_->LatestEventTime();
+  ASSERT_TRUE(latest.ok());
+  EXPECT_FALSE(latest->has_value());
+  Result<EventLog> log = store_->LoadEventLog(kAll);
+  ASSERT_TRUE(log.ok());
+  EXPECT_EQ(log->event_count(), 0u);
+  EXPECT_THAT(log->target_offset, ElementsAre(0));
+}
+
+TEST_F(StoreDatabaseTest, LoadEventLogIsTimeSortedAndResolvesTargets) {
+  Event rating = MakeEvent(300, "cat", {"ann"}, "3", Kind::kRating);
+  rating.channel = Channel::kTrade;
+  rating.valence = -0.5;
+  rating.effort = 4;
+  Event call = MakeEvent(100, "ann", {"bob", "cat"}, "1", Kind::kCall);
+  call.channel = Channel::kPhone;
+  call.duration = 600;
+  call.is_private = true;
+  InsertAll({rating, call, MakeEvent(200, "bob", {"bob", "ann"}, "2"),  // self-target dropped
+             MakeEvent(400, "dan", {}, "4", Kind::kPost)});
+  Result<std::optional<double>> latest = store_->LatestEventTime();
+  ASSERT_TRUE(latest.ok());
+  EXPECT_EQ(latest->value_or(-1), 400);
+
+  Result<EventLog> loaded = store_->LoadEventLog(kAll);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  const EventLog& log = *loaded;
+  // People in id order: cat and ann came with the first insert, then bob, then dan.
+  EXPECT_THAT(log.person_name, ElementsAre("cat", "ann", "bob", "dan"));
+  EXPECT_THAT(log.time, ElementsAre(100, 200, 300, 400));
+  EXPECT_THAT(log.actor, ElementsAre(1, 2, 0, 3));
+  EXPECT_THAT(log.target_offset, ElementsAre(0, 2, 3, 4, 4));
+  EXPECT_THAT(log.targets, ElementsAre(0, 2, 1, 1));
+  EXPECT_EQ(log.kind[0], Kind::kCall);
+  EXPECT_EQ(log.channel[0], Channel::kPhone);
+  EXPECT_EQ(log.duration[0], 600);
+  EXPECT_EQ(log.is_private[0], 1);
+  EXPECT_EQ(log.is_private[1], 0);
+  EXPECT_TRUE(std::isnan(log.effort_override[0]));
+  EXPECT_EQ(log.effort_override[2], 4);
+  EXPECT_EQ(log.valence[2], -0.5);
+  EXPECT_EQ(log.channel[2], Channel::kTrade);
+  EXPECT_EQ(log.kind[3], Kind::kPost);
+  for (size_t p = 0; p < log.person_count(); ++p) {
+    Result<Person> person = store_->FindPerson(log.person_name[p]);
+    ASSERT_TRUE(person.ok());
+    EXPECT_EQ(log.person_id[p], person->id);
+  }
+}
+
+TEST_F(StoreDatabaseTest, LoadEventLogRespectsAsOfButKeepsEveryPerson) {
+  InsertAll({MakeEvent(100, "ann", {"bob"}, "1"), MakeEvent(200, "bob", {"ann"}, "2"),
+             MakeEvent(300, "cat", {"ann"}, "3")});
+  Result<EventLog> log = store_->LoadEventLog(200);
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  EXPECT_THAT(log->time, ElementsAre(100, 200));  // as_of itself is included
+  EXPECT_THAT(log->target_offset, ElementsAre(0, 1, 2));
+  EXPECT_THAT(log->targets, ElementsAre(1, 0));
+  EXPECT_EQ(log->person_count(), 3u);
+  Result<EventLog> none = store_->LoadEventLog(99.5);
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none->event_count(), 0u);
+  EXPECT_EQ(none->person_count(), 3u);
+}
+
+TEST_F(StoreDatabaseTest, FindPerson) {
+  InsertAll({MakeEvent(100, "alice@example.com", {"bob@example.com", "alicia@corp.org"}, "1"),
+             MakeEvent(200, "7", {"alice@example.com"}, "2")});
+  // By identity.
+  Result<Person> alice = store_->FindPerson("alice@example.com");
+  ASSERT_TRUE(alice.ok()) << alice.status().ToString();
+  EXPECT_EQ(alice->name, "alice@example.com");
+  EXPECT_EQ(alice->id, 1);
+  // By "#id" and by a bare id.
+  Result<Person> second = store_->FindPerson("#2");
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(second->name, "bob@example.com");
+  Result<Person> third = store_->FindPerson("3");
+  ASSERT_TRUE(third.ok());
+  EXPECT_EQ(third->name, "alicia@corp.org");
+  // An identity that looks like an id wins over the id.
+  Result<Person> seven = store_->FindPerson("7");
+  ASSERT_TRUE(seven.ok());
+  EXPECT_EQ(seven->id, 4);
+  Result<Person> by_id = store_->FindPerson("#4");
+  ASSERT_TRUE(by_id.ok());
+  EXPECT_EQ(by_id->name, "7");
+  // By a unique case-insensitive name substring.
+  Result<Person> corp = store_->FindPerson("CORP");
+  ASSERT_TRUE(corp.ok()) << corp.status().ToString();
+  EXPECT_EQ(corp->name, "alicia@corp.org");
+}
+
+TEST_F(StoreDatabaseTest, FindPersonMeIsTheOwner) {
+  InsertAll({MakeEvent(100, "ann", {"bob"}, "1")});
+  Result<std::string> owner = store_->OwnerIdentity();
+  ASSERT_TRUE(owner.ok());
+  EXPECT_EQ(*owner, "me");
+  Result<Person> nobody = store_->FindPerson("me");
+  EXPECT_EQ(nobody.status().code(), StatusCode::kNotFound);
+
+  ASSERT_TRUE(store_->SetOwnerIdentity("bob").ok());
+  Result<Person> me = store_->FindPerson("me");
+  ASSERT_TRUE(me.ok()) << me.status().ToString();
+  EXPECT_EQ(me->name, "bob");
+  ASSERT_TRUE(store_->SetOwnerIdentity("ann").ok());  // replaces, not adds
+  Result<Person> changed = store_->FindPerson("me");
+  ASSERT_TRUE(changed.ok());
+  EXPECT_EQ(changed->name, "ann");
+}
+
+TEST_F(StoreDatabaseTest, FindPersonAmbiguousListsCandidates) {
+  InsertAll({MakeEvent(100, "alice@example.com", {"bob@example.com", "alicia@corp.org"}, "1")});
+  Result<Person> ambiguous = store_->FindPerson("ali");
+  ASSERT_FALSE(ambiguous.ok());
+  EXPECT_EQ(ambiguous.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(ambiguous.status().message(),
+            "\"ali\" matches 2 people (#1 alice@example.com, #3 alicia@corp.org); be more "
+            "specific");
+}
+
+TEST_F(StoreDatabaseTest, FindPersonNotFound) {
+  InsertAll({MakeEvent(100, "ann", {"bob"}, "1")});
+  for (const char* query : {"zed", "#99", "99", "#", "#-1", "#99999999999999999999999"}) {
+    SCOPED_TRACE(query);
+    Result<Person> missing = store_->FindPerson(query);
+    ASSERT_FALSE(missing.ok());
+    EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
+    EXPECT_THAT(missing.status().message(),
+                HasSubstr(std::string("no person matches \"") + query + "\""));
+  }
+}
+
+TEST_F(StoreDatabaseTest, EventsBetweenBothDirectionsNewestFirst) {
+  Event favour = MakeEvent(300, "ann", {"bob"}, "3", Kind::kFavour);
+  favour.text = "read the draft";
+  favour.effort = 8;
+  InsertAll({MakeEvent(100, "ann", {"bob"}, "1"), MakeEvent(200, "bob", {"ann", "cat"}, "2"),
+             favour, MakeEvent(350, "ann", {"cat"}, "4"), MakeEvent(400, "bob", {"ann"}, "5")});
+  const int64_t ann = PersonId("ann"), bob = PersonId("bob");
+
+  Result<std::vector<StoredEvent>> events = store_->EventsBetween(ann, bob, 300, 10);
+  ASSERT_TRUE(events.ok()) << events.status().ToString();
+  ASSERT_EQ(events->size(), 3u);
+  EXPECT_EQ((*events)[0].event.time, 300);
+  EXPECT_EQ((*events)[0].event.actor, "ann");
+  EXPECT_THAT((*events)[0].event.targets, ElementsAre("bob"));
+  EXPECT_EQ((*events)[0].event.kind, Kind::kFavour);
+  EXPECT_EQ((*events)[0].event.text, "read the draft");
+  EXPECT_EQ((*events)[0].event.effort.value_or(-1), 8);
+  EXPECT_EQ((*events)[0].event.native_id, "3");
+  EXPECT_EQ((*events)[0].event.source, "test");
+  EXPECT_EQ((*events)[1].event.time, 200);
+  EXPECT_EQ((*events)[1].event.actor, "bob");
+  EXPECT_THAT((*events)[1].event.targets, ElementsAre("ann"));
+  EXPECT_EQ((*events)[2].event.time, 100);
+  EXPECT_FALSE((*events)[2].event.effort.has_value());
+
+  // The same events from the other side, and the limit keeps the newest.
+  Result<std::vector<StoredEvent>> reversed = store_->EventsBetween(bob, ann, kAll, 2);
+  ASSERT_TRUE(reversed.ok());
+  ASSERT_EQ(reversed->size(), 2u);
+  EXPECT_EQ((*reversed)[0].event.time, 400);
+  EXPECT_EQ((*reversed)[1].event.time, 300);
+}
+
+TEST_F(StoreDatabaseTest, ScoresRoundTripInTimeOrder) {
+  InsertAll({MakeEvent(100, "ann", {"bob"}, "1")});
+  const int64_t ann = PersonId("ann"), bob = PersonId("bob");
+  ASSERT_TRUE(store_
+                  ->SaveScores({{2000, ann, 40.5, 55.25, R"({"depth":1})"},
+                                {1000, ann, 30, 50, "{}"},
+                                {1000, bob, 10, 20, "{}"}})
+                  .ok());
+  ASSERT_TRUE(store_->SaveScores({{2000, ann, 41, 56, R"({"depth":2})"}}).ok());  // replaces
+
+  Result<std::vector<ScoreRecord>> history = store_->ScoreHistory(ann);
+  ASSERT_TRUE(history.ok()) << history.status().ToString();
+  ASSERT_EQ(history->size(), 2u);
+  EXPECT_EQ((*history)[0].as_of, 1000);
+  EXPECT_EQ((*history)[0].person_id, ann);
+  EXPECT_EQ((*history)[0].volume_score, 30);
+  EXPECT_EQ((*history)[0].rapport_score, 50);
+  EXPECT_EQ((*history)[0].components_json, "{}");
+  EXPECT_EQ((*history)[1].as_of, 2000);
+  EXPECT_EQ((*history)[1].volume_score, 41);
+  EXPECT_EQ((*history)[1].rapport_score, 56);
+  EXPECT_EQ((*history)[1].components_json, R"({"depth":2})");
+
+  Result<std::vector<ScoreRecord>> other = store_->ScoreHistory(bob);
+  ASSERT_TRUE(other.ok());
+  ASSERT_EQ(other->size(), 1u);
+  EXPECT_EQ((*other)[0].volume_score, 10);
+}
+
+TEST_F(StoreDatabaseTest, RolledBackBatchLeavesNothing) {
+  ASSERT_TRUE(store_->BeginBatch().ok());
+  for (const Event& event :
+       {MakeEvent(100, "ann", {"bob"}, "1"), MakeEvent(200, "cat", {"ann"}, "2")}) {
+    Result<bool> inserted = store_->InsertEvent(event);
+    ASSERT_TRUE(inserted.ok()) << inserted.status().ToString();
+  }
+  ASSERT_TRUE(store_->RollbackBatch().ok());
+  Result<int64_t> count = store_->CountEvents();
+  ASSERT_TRUE(count.ok());
+  EXPECT_EQ(*count, 0);
+  Result<std::vector<Person>> people = store_->ListPeople();
+  ASSERT_TRUE(people.ok());
+  EXPECT_TRUE(people->empty());
+
+  // The same identities after the rollback are created afresh (no stale cached ids).
+  InsertAll({MakeEvent(100, "ann", {"bob"}, "1")});
+  Result<EventLog> log = store_->LoadEventLog(kAll);
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  EXPECT_THAT(log->person_name, ElementsAre("ann", "bob"));
+  EXPECT_THAT(log->targets, ElementsAre(1));
+}
+
+TEST_F(StoreDatabaseTest, DataSurvivesReopening) {
+  InsertAll({MakeEvent(100, "ann", {"bob"}, "1")});
+  store_.reset();
+  Result<std::unique_ptr<Store>> reopened = Store::Open(db_path_);
+  ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
+  Result<int64_t> count = (*reopened)->CountEvents();
+  ASSERT_TRUE(count.ok());
+  EXPECT_EQ(*count, 1);
+}
+
+TEST_F(StoreDatabaseTest, OpeningAFileThatIsNotADatabaseFails) {
+  std::string garbage(8192, '\0');
+  for (size_t i = 0; i < garbage.size(); ++i) garbage[i] = static_cast<char>((i * 131 + 7) % 251);
+  const std::string path = Write("garbage.db", garbage);
+  Result<std::unique_ptr<Store>> opened = Store::Open(path);
+  ASSERT_FALSE(opened.ok());
+  EXPECT_THAT(opened.status().message(), HasSubstr(path + " is not a Rapport database"));
+  EXPECT_THAT(opened.status().message(), HasSubstr("--db"));
+
+  const std::string text = Write("notes.txt", "just some notes, not SQLite\n");
+  Result<std::unique_ptr<Store>> text_opened = Store::Open(text);
+  ASSERT_FALSE(text_opened.ok());
+  EXPECT_THAT(text_opened.status().message(), HasSubstr("is not a Rapport database"));
+}
+
+TEST_F(StoreDatabaseTest, OpeningInAMissingDirectoryFails) {
+  const std::string path = (dir_ / "no" / "such" / "dir" / "rapport.db").string();
+  Result<std::unique_ptr<Store>> opened = Store::Open(path);
+  ASSERT_FALSE(opened.ok());
+  EXPECT_THAT(opened.status().message(), HasSubstr(path));
+}
+
+// Import runs on the same fresh database.
+class StoreImportTest : public StoreDatabaseTest {};
+
+constexpr std::string_view kCsv =
+    "time,channel,kind,actor,targets,private,duration,effort,valence,native_id\n"
+    "2024-03-01T10:00:00Z,email,email,ann,bob;cat,,,,,\n"
+    "yesterday,sms,message,ann,bob,,,,,\n"
+    "2024-03-02T10:00:00Z,sms,message,bob,ann,,,,,\n"
+    "5,sms,poke,ann,bob,,,,,\n"
+    "2024-03-03T10:00:00Z,phone,call,cat,ann,,600,,,\n";
+
+std::vector<std::string> ReadLines(const std::string& path) {
+  std::ifstream in(path);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+std::vector<std::string> SplitTabs(const std::string& line) {
+  std::vector<std::string> fields;
+  std::stringstream stream(line);
+  for (std::string field; std::getline(stream, field, '\t');) fields.push_back(field);
+  return fields;
+}
+
+TEST_F(StoreImportTest, ImportCountsAndWritesRejects) {
+  const std::string csv = Write("events.csv", kCsv);
+  ImportOptions options;
+  options.rejects_path = RejectsPathFor(db_path_);
+  EXPECT_EQ(options.rejects_path, db_path_ + ".rejects.tsv");
+
+  Result<FileImportReport> report = ImportFile(*store_, csv, options);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->format, ingest::Format::kCsv);
+  EXPECT_EQ(report->read, 5);
+  EXPECT_EQ(report->accepted, 3);
+  EXPECT_EQ(report->rejected, 2);
+  EXPECT_EQ(report->duplicate, 0);
+  EXPECT_EQ(report->read, report->accepted + report->rejected + report->duplicate);
+  ASSERT_TRUE(report->first_reject.has_value());
+  EXPECT_EQ(report->first_reject->line, 3);
+
+  std::vector<std::string> lines = ReadLines(options.rejects_path);
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(lines[0], "file\tline\tbyte_offset\treason\thint\traw");
+  std::vector<std::string> first = SplitTabs(lines[1]);
+  ASSERT_EQ(first.size(), 6u);
+  EXPECT_EQ(first[0], csv);
+  EXPECT_EQ(first[1], "3");
+  EXPECT_EQ(first[2], std::to_string(kCsv.find("yesterday")));
+  EXPECT_EQ(first[3], "unparsable time \"yesterday\" (expected YYYY-MM-DD)");
+  EXPECT_FALSE(first[4].empty());
+  EXPECT_EQ(first[5], "yesterday,sms,message,ann,bob,,,,,");
+  std::vector<std::string> second = SplitTabs(lines[2]);
+  ASSERT_EQ(second.size(), 6u);
+  EXPECT_EQ(second[0], csv);
+  EXPECT_EQ(second[1], "5");
+  EXPECT_EQ(second[3], "unknown kind \"poke\"");
+  EXPECT_EQ(second[5], "5,sms,poke,ann,bob,,,,,");
+
+  Result<EventLog> log = store_->LoadEventLog(kAll);
+  ASSERT_TRUE(log.ok());
+  EXPECT_EQ(log->event_count(), 3u);
+  EXPECT_THAT(log->person_name, ElementsAre("ann", "bob", "cat"));
+
+  // Importing again adds nothing; the rejects are appended under the one header.
+  Result<FileImportReport> again = ImportFile(*store_, csv, options);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->read, 5);
+  EXPECT_EQ(again->accepted, 0);
+  EXPECT_EQ(again->duplicate, 3);
+  EXPECT_EQ(again->rejected, 2);
+  Result<int64_t> count = store_->CountEvents();
+  ASSERT_TRUE(count.ok());
+  EXPECT_EQ(*count, 3);
+  lines = ReadLines(options.rejects_path);
+  ASSERT_EQ(lines.size(), 5u);
+  EXPECT_EQ(lines[3], lines[1]);
+  EXPECT_EQ(lines[4], lines[2]);
+}
+
+TEST_F(StoreImportTest, ImportInSmallBatchesAndWithoutRejectsFile) {
+  const std::string csv = Write("events.csv", kCsv);
+  ImportOptions options;
+  options.batch_size = 1;
+  Result<FileImportReport> report = ImportFile(*store_, csv, options);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->accepted, 3);
+  EXPECT_EQ(report->rejected, 2);
+  EXPECT_FALSE(std::filesystem::exists(RejectsPathFor(db_path_)));
+  Result<int64_t> count = store_->CountEvents();
+  ASSERT_TRUE(count.ok());
+  EXPECT_EQ(*count, 3);
+}
+
+TEST_F(StoreImportTest, ImportOfAMissingFileFailsAndLeavesTheStoreUsable) {
+  const std::string missing = (dir_ / "missing.csv").string();
+  ImportOptions options;
+  options.read.format = ingest::Format::kCsv;
+  Result<FileImportReport> report = ImportFile(*store_, missing, options);
+  ASSERT_FALSE(report.ok());
+  EXPECT_THAT(report.status().message(), HasSubstr(missing));
+  InsertAll({MakeEvent(100, "ann", {"bob"}, "1")});  // no batch was left open
+}
+
+TEST_F(StoreImportTest, ImportCollegeMsgTwice) {
+  const std::string path = RAPPORT_SHARED_DATA "/collegemsg/CollegeMsg.txt";
+  ASSERT_TRUE(std::filesystem::exists(path)) << path;
+  ImportOptions options;
+  options.rejects_path = RejectsPathFor(db_path_);
+  Result<FileImportReport> report = ImportFile(*store_, path, options);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->format, ingest::Format::kSnap);
+  EXPECT_EQ(report->read, 59835);
+  EXPECT_EQ(report->accepted, 59835);
+  EXPECT_EQ(report->rejected, 0);
+  EXPECT_EQ(report->duplicate, 0);
+  Result<std::vector<Person>> people = store_->ListPeople();
+  ASSERT_TRUE(people.ok());
+  EXPECT_EQ(people->size(), 1899u);
+
+  Result<EventLog> log = store_->LoadEventLog(kAll);
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  EXPECT_EQ(log->event_count(), 59835u);
+  EXPECT_EQ(log->person_count(), 1899u);
+  EXPECT_EQ(log->targets.size(), 59835u);  // one recipient per message
+  for (size_t e = 1; e < log->event_count(); ++e) ASSERT_LE(log->time[e - 1], log->time[e]);
+  EXPECT_EQ(log->time.front(), 1082040961);
+
+  Result<FileImportReport> again = ImportFile(*store_, path, options);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->accepted, 0);
+  EXPECT_EQ(again->duplicate, 59835);
+  Result<int64_t> count = store_->CountEvents();
+  ASSERT_TRUE(count.ok());
+  EXPECT_EQ(*count, 59835);
+}
+
+}  // namespace
+}  // namespace rapport::store
