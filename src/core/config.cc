@@ -48,6 +48,12 @@ const toml::table* SubTable(const toml::table& root, std::string_view name) {
 Status ApplyToml(const toml::table& root, Config& config) {
   RAPPORT_RETURN_IF_ERROR(CheckKnownKeys(
       root, "top level", {"effort", "tie", "volume", "rapport", "curve", "cooling"}));
+  for (const auto& [key, node] : root) {
+    if (!node.is_table()) {
+      return InvalidArgument(fmt::format("\"{}\" must be a section ([{}]), not a value", key.str(),
+                                         key.str()));
+    }
+  }
 
   if (const toml::table* t = SubTable(root, "effort")) {
     std::vector<std::string_view> known = {"call_per_log2_minutes", "meeting_per_log2_hours"};
@@ -86,8 +92,12 @@ Status ApplyToml(const toml::table& root, Config& config) {
         ReadNumber(*t, "tie", "neighbour_min_effort", tie.neighbour_min_effort));
     for (auto [name, values] : {std::pair{"center", &tie.center}, std::pair{"scale", &tie.scale},
                                 std::pair{"coefficient", &tie.coefficient}}) {
-      const toml::table* sub = SubTable(*t, name);
-      if (sub == nullptr) continue;
+      const toml::node* sub_node = t->get(name);
+      if (sub_node == nullptr) continue;
+      const toml::table* sub = sub_node->as_table();
+      if (sub == nullptr) {
+        return InvalidArgument(fmt::format("[tie] {} must be a section ([tie.{}])", name, name));
+      }
       std::string section = std::string("tie.") + name;
       std::vector<std::string_view> known(kFeatureNames.begin(), kFeatureNames.end());
       for (const auto& [key, node] : *sub) {

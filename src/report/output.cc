@@ -73,6 +73,7 @@ void WriteTieJson(JsonWriter& json, const score::ScoreRun& run, const Directory&
   json.Key("other_id").Int(directory.id[row.other]);
   json.Key("other").String(directory.name[row.other]);
   json.Key("strength").Number(row.strength);
+  json.Key("warmth").Number(run.warmth[row.pair]);
   json.Key("channels").String(ChannelList(record.channel_mask));
   json.Key("first_contact").String(FormatTime(record.first));
   json.Key("last_contact").String(FormatTime(record.last));
@@ -200,16 +201,16 @@ std::string RenderTies(const score::ScoreRun& run, std::optional<PersonIndex> pe
     return json.str() + "\n";
   }
   if (format == OutputFormat::kCsv) {
-    std::string out = "person_id,person,other_id,other,strength,channels,first_contact,"
+    std::string out = "person_id,person,other_id,other,strength,warmth,channels,first_contact,"
                       "last_contact,events_out,events_in";
     for (int f = 0; f < kFeatureCount; ++f) out += fmt::format(",{}", FeatureName(f));
     out += "\n";
     for (const TieRow& row : rows) {
       const graph::PairRecord& record = run.pairs.pairs[row.pair];
       const int dir = record.u == row.person ? 0 : 1;
-      out += fmt::format("{},{},{},{},{:.6f},{},{},{},{},{}", directory.id[row.person],
+      out += fmt::format("{},{},{},{},{:.6f},{:.6f},{},{},{},{},{}", directory.id[row.person],
                          CsvField(directory.name[row.person]), directory.id[row.other],
-                         CsvField(directory.name[row.other]), row.strength,
+                         CsvField(directory.name[row.other]), row.strength, run.warmth[row.pair],
                          ChannelList(record.channel_mask), FormatTime(record.first),
                          FormatTime(record.last), record.count[dir], record.count[1 - dir]);
       for (int f = 0; f < kFeatureCount; ++f) {

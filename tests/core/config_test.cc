@@ -270,3 +270,25 @@ TEST_F(CoreConfigTest, EffortFollowsTheConfig) {
 
 }  // namespace
 }  // namespace rapport
+
+namespace rapport {
+namespace {
+
+TEST(CoreConfigSectionTest, AValueWhereASectionBelongsIsAnError) {
+  const std::string path = ::testing::TempDir() + "/section_value.toml";
+  for (const char* text : {"tie = 5\n", "[tie]\ncenter = 3\n"}) {
+    {
+      std::FILE* file = std::fopen(path.c_str(), "w");
+      ASSERT_NE(file, nullptr);
+      std::fputs(text, file);
+      std::fclose(file);
+    }
+    Result<Config> config = LoadConfig(path);
+    ASSERT_FALSE(config.ok()) << text;
+    EXPECT_NE(config.status().message().find("must be a section"), std::string::npos)
+        << config.status().message();
+  }
+}
+
+}  // namespace
+}  // namespace rapport
