@@ -24,8 +24,8 @@ test: build
 
 fuzz: deps
 	@cmake --preset fuzz >/dev/null
-	@cmake --build --preset fuzz -j $(JOBS)
-	bash scripts/run-fuzzers.sh build-fuzz $(or $(FUZZ_SECONDS),60)
+	@cmake --build --preset fuzz -j $(JOBS) --target fuzzers
+	bash scripts/run-fuzzers.sh build-fuzz/fuzz $(or $(FUZZ_SECONDS),60)
 
 clean:
 	rm -rf $(BUILD) build-fuzz
