@@ -1,10 +1,10 @@
 #include "rapport/cli/app.h"
 
+#include <fmt/format.h>
+
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-
-#include <fmt/format.h>
 
 #include "context.h"
 #include "rapport/core/time.h"
@@ -38,9 +38,10 @@ Result<double> ResolveAsOf(const store::Store& store, const std::string& as_of_t
   }
   RAPPORT_ASSIGN_OR_RETURN(std::optional<double> latest, store.LatestEventTime());
   if (!latest) {
-    return NotFound(fmt::format("the database {} has no events yet; run `rapport import FILE` "
-                                "or `rapport demo` first",
-                                store.path()));
+    return NotFound(
+        fmt::format("the database {} has no events yet; run `rapport import FILE` "
+                    "or `rapport demo` first",
+                    store.path()));
   }
   return *latest;
 }
@@ -88,7 +89,8 @@ int Main(int argc, char** argv) {
   AddLogCommand(app, global, &exit_code);
   AddDemoCommand(app, global, &exit_code);
 
-  CLI::App* config = app.add_subcommand("config", "Print the effective scoring configuration (TOML)");
+  CLI::App* config =
+      app.add_subcommand("config", "Print the effective scoring configuration (TOML)");
   config->callback([&] {
     Result<Config> effective = EffectiveConfig(global);
     if (!effective.ok()) {

@@ -2,11 +2,10 @@
 // loading the config, resolving --as-of, scoring) and the subcommands' entry points.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <memory>
 #include <optional>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 #include "rapport/core/config.h"
 #include "rapport/core/event_log.h"

@@ -2,12 +2,12 @@
 // imports them into a fresh store with the normal importer, prints both scores side by side with
 // a reading of what they show, shows what one week off does to each score, and writes the
 // self-contained HTML report.
+#include <fmt/format.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
-
-#include <fmt/format.h>
 
 #include "context.h"
 #include "rapport/cli/app.h"
@@ -72,9 +72,13 @@ int RunDemo(const GlobalOptions& global, const DemoArgs& args) {
   if (!log.ok()) return Fail(log.status());
   const score::ScoreRun run = score::ScoreEvents(*log, *config, options.end_time);
 
-  const std::vector<std::string> cast = {scenario::kBlogger, scenario::kBroadcaster,
+  const std::vector<std::string> cast = {scenario::kBlogger,
+                                         scenario::kBroadcaster,
                                          scenario::kEmailPhoneFriend,
-                                         scenario::kLikeOnlyAcquaintance, "ben", "alba", "fan001"};
+                                         scenario::kLikeOnlyAcquaintance,
+                                         "ben",
+                                         "alba",
+                                         "fan001"};
   fmt::print("Two scores side by side (as of {}, {} people):\n\n", FormatDate(run.as_of),
              run.people.size());
   fmt::print("  {:<8} {:>7} {:>8}  {:>6} {:>12}  {}\n", "person", "volume", "rapport", "ties",
@@ -126,8 +130,8 @@ int RunDemo(const GlobalOptions& global, const DemoArgs& args) {
              "rapport before -> after");
   for (const report::ScoreChange& c : changes) {
     fmt::print("  {:<8} {:>8.1f} -> {:>5.1f} ({:+.1f}) {:>8.1f} -> {:>5.1f} ({:+.1f})\n", c.name,
-               c.volume_before, c.volume_after, c.volume_after - c.volume_before,
-               c.rapport_before, c.rapport_after, c.rapport_after - c.rapport_before);
+               c.volume_before, c.volume_after, c.volume_after - c.volume_before, c.rapport_before,
+               c.rapport_after, c.rapport_after - c.rapport_before);
   }
   fmt::print(
       "\nA week away costs the volume score points, as it cost Klout users; the relationships "
@@ -148,8 +152,7 @@ int RunDemo(const GlobalOptions& global, const DemoArgs& args) {
   if (!html) return Fail(IoError("cannot write " + args.report));
   fmt::print("\nReport written to {} (self-contained; open it in any browser, offline).\n",
              args.report);
-  fmt::print("Try: rapport --db {} ties maya | explain maya | cooling | history maya\n",
-             global.db);
+  fmt::print("Try: rapport --db {} ties maya | explain maya | cooling | history maya\n", global.db);
   return kExitOk;
 }
 

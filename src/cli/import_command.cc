@@ -1,11 +1,10 @@
 // `rapport import FILE...`: reads files into the store, prints read = accepted + rejected +
 // duplicate per file, the first reject with how to fix it, and sets the exit code from
 // --max-rejects.
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cstdio>
-
-#include <fmt/format.h>
 
 #include "context.h"
 #include "rapport/cli/app.h"
@@ -60,9 +59,8 @@ int RunImport(const GlobalOptions& global, const ImportArgs& args) {
     if (show_progress) {
       options.read.progress = [&path](int64_t done, int64_t total) {
         if (total <= 0) return;
-        fmt::print(stderr, "\r  reading {}: {:3}% ({:.1f} of {:.1f} MB)", path,
-                   done * 100 / total, static_cast<double>(done) / 1e6,
-                   static_cast<double>(total) / 1e6);
+        fmt::print(stderr, "\r  reading {}: {:3}% ({:.1f} of {:.1f} MB)", path, done * 100 / total,
+                   static_cast<double>(done) / 1e6, static_cast<double>(total) / 1e6);
         std::fflush(stderr);
       };
     }
@@ -114,8 +112,9 @@ void AddImportCommand(CLI::App& app, const GlobalOptions& global, int* exit_code
       "import", "Read events from files into the database (CSV, JSONL, SNAP edge lists)");
   command->add_option("files", args->files, "Files to import")->required();
   command->add_option("--format", args->format, "auto, csv, jsonl or snap")->capture_default_str();
-  command->add_option("--max-rejects", args->max_rejects,
-                      "Rejected records tolerated before the exit code is 1")
+  command
+      ->add_option("--max-rejects", args->max_rejects,
+                   "Rejected records tolerated before the exit code is 1")
       ->capture_default_str();
   command->add_flag("--keep-text", args->keep_text,
                     "Keep the optional text column (off by default, for privacy)");

@@ -1,9 +1,9 @@
 // `rapport log KIND --with PERSON`: a journal entry for what no export can see (a coffee, a call,
 // a favour). The entry is an event from the owner ("me") to the person, or from the person to
 // the owner with --by-them, stored with source "journal".
-#include <chrono>
-
 #include <fmt/format.h>
+
+#include <chrono>
 
 #include "context.h"
 #include "rapport/cli/app.h"
@@ -24,12 +24,17 @@ struct LogArgs {
 
 Channel DefaultChannelFor(Kind kind) {
   switch (kind) {
-    case Kind::kCall: return Channel::kPhone;
-    case Kind::kEmail: return Channel::kEmail;
-    case Kind::kMessage: return Channel::kChat;
+    case Kind::kCall:
+      return Channel::kPhone;
+    case Kind::kEmail:
+      return Channel::kEmail;
+    case Kind::kMessage:
+      return Channel::kChat;
     case Kind::kMeeting:
-    case Kind::kFavour: return Channel::kInPerson;
-    default: return Channel::kOther;
+    case Kind::kFavour:
+      return Channel::kInPerson;
+    default:
+      return Channel::kOther;
   }
 }
 
@@ -52,9 +57,8 @@ int RunLog(const GlobalOptions& global, const LogArgs& args) {
     }
     channel = *parsed;
   }
-  const double now = std::chrono::duration<double>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
+  const double now =
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   double time = now;
   if (!args.at.empty()) {
     Result<double> parsed = ParseTime(args.at);
@@ -108,10 +112,8 @@ void AddLogCommand(CLI::App& app, const GlobalOptions& global, int* exit_code) {
   auto args = std::make_shared<LogArgs>();
   CLI::App* command = app.add_subcommand(
       "log", "Record an interaction no export can see: a coffee, a call, a favour");
-  command->add_option("kind", args->kind, "meeting, call, message, email, favour, ...")
-      ->required();
-  command->add_option("--with", args->with, "The other person (name, identity or #id)")
-      ->required();
+  command->add_option("kind", args->kind, "meeting, call, message, email, favour, ...")->required();
+  command->add_option("--with", args->with, "The other person (name, identity or #id)")->required();
   command->add_option("--channel", args->channel,
                       "Channel (default by kind: call->phone, meeting/favour->in_person)");
   command->add_option("--at", args->at, "When (default now; YYYY-MM-DD or ISO 8601)");

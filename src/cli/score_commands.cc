@@ -1,8 +1,8 @@
 // The commands that read scores: score, ties, explain, cooling, history.
+#include <fmt/format.h>
+
 #include <cmath>
 #include <map>
-
-#include <fmt/format.h>
 
 #include "context.h"
 #include "rapport/cli/app.h"
@@ -201,8 +201,8 @@ void AddScoreCommands(CLI::App& app, const GlobalOptions& global, int* exit_code
   }
   {
     auto args = std::make_shared<ViewArgs>();
-    CLI::App* command = app.add_subcommand(
-        "cooling", "Strong relationships gone quiet far beyond their usual gap");
+    CLI::App* command =
+        app.add_subcommand("cooling", "Strong relationships gone quiet far beyond their usual gap");
     command->add_option("person", args->person, "Only this person's ties (default: everyone)");
     AddViewOptions(command, *args);
     command->add_option("--top", args->top, "Show at most N");

@@ -1,17 +1,17 @@
 #include "rapport/core/config.h"
 
-#include <cmath>
-#include <sstream>
-
 #include <fmt/format.h>
 #include <toml++/toml.h>
+
+#include <cmath>
+#include <sstream>
 
 namespace rapport {
 namespace {
 
 constexpr std::array<std::string_view, kFeatureCount> kFeatureNames = {
-    "intensity", "reciprocity",  "multiplexity", "duration", "regularity",
-    "recency",   "intimacy", "embeddedness", "services", "negativity"};
+    "intensity", "reciprocity", "multiplexity", "duration", "regularity",
+    "recency",   "intimacy",    "embeddedness", "services", "negativity"};
 
 // Reads `table[key]` into `out` when present; a value of the wrong type is an error.
 Status ReadNumber(const toml::table& table, std::string_view section, std::string_view key,
@@ -33,8 +33,8 @@ Status CheckKnownKeys(const toml::table& table, std::string_view section,
     if (!found) {
       std::string names;
       for (std::string_view name : known) names += (names.empty() ? "" : ", ") + std::string(name);
-      return InvalidArgument(fmt::format("[{}] unknown key \"{}\"; known keys: {}", section,
-                                         key.str(), names));
+      return InvalidArgument(
+          fmt::format("[{}] unknown key \"{}\"; known keys: {}", section, key.str(), names));
     }
   }
   return Status::Ok();
@@ -50,8 +50,8 @@ Status ApplyToml(const toml::table& root, Config& config) {
       root, "top level", {"effort", "tie", "volume", "rapport", "curve", "cooling"}));
   for (const auto& [key, node] : root) {
     if (!node.is_table()) {
-      return InvalidArgument(fmt::format("\"{}\" must be a section ([{}]), not a value", key.str(),
-                                         key.str()));
+      return InvalidArgument(
+          fmt::format("\"{}\" must be a section ([{}]), not a value", key.str(), key.str()));
     }
   }
 
@@ -66,9 +66,10 @@ Status ApplyToml(const toml::table& root, Config& config) {
       bool found = false;
       for (std::string_view name : known) found = found || key.str() == name;
       if (!found) {
-        return InvalidArgument(fmt::format(
-            "[effort] unknown key \"{}\"; use a kind ({}) or call_per_log2_minutes, "
-            "meeting_per_log2_hours", key.str(), AllKindNames()));
+        return InvalidArgument(
+            fmt::format("[effort] unknown key \"{}\"; use a kind ({}) or call_per_log2_minutes, "
+                        "meeting_per_log2_hours",
+                        key.str(), AllKindNames()));
       }
     }
     RAPPORT_RETURN_IF_ERROR(
@@ -78,10 +79,10 @@ Status ApplyToml(const toml::table& root, Config& config) {
   }
 
   if (const toml::table* t = SubTable(root, "tie")) {
-    RAPPORT_RETURN_IF_ERROR(CheckKnownKeys(
-        *t, "tie",
-        {"half_life_days", "bias", "min_usual_gap_days", "single_contact_gap_days",
-         "neighbour_min_effort", "center", "scale", "coefficient"}));
+    RAPPORT_RETURN_IF_ERROR(
+        CheckKnownKeys(*t, "tie",
+                       {"half_life_days", "bias", "min_usual_gap_days", "single_contact_gap_days",
+                        "neighbour_min_effort", "center", "scale", "coefficient"}));
     TieConfig& tie = config.tie;
     RAPPORT_RETURN_IF_ERROR(ReadNumber(*t, "tie", "half_life_days", tie.half_life_days));
     RAPPORT_RETURN_IF_ERROR(ReadNumber(*t, "tie", "bias", tie.bias));
@@ -114,8 +115,7 @@ Status ApplyToml(const toml::table& root, Config& config) {
     }
     for (int f = 0; f < kFeatureCount; ++f) {
       if (!(tie.scale[f] > 0)) {
-        return InvalidArgument(
-            fmt::format("[tie.scale] {} must be positive", kFeatureNames[f]));
+        return InvalidArgument(fmt::format("[tie.scale] {} must be positive", kFeatureNames[f]));
       }
     }
     if (!(tie.half_life_days > 0)) return InvalidArgument("[tie] half_life_days must be positive");
@@ -138,10 +138,10 @@ Status ApplyToml(const toml::table& root, Config& config) {
   }
 
   if (const toml::table* t = SubTable(root, "rapport")) {
-    RAPPORT_RETURN_IF_ERROR(CheckKnownKeys(
-        *t, "rapport",
-        {"damping", "max_iterations", "tolerance", "depth_k", "strong_tie", "w_propagation",
-         "w_depth", "w_breadth", "fade_days"}));
+    RAPPORT_RETURN_IF_ERROR(
+        CheckKnownKeys(*t, "rapport",
+                       {"damping", "max_iterations", "tolerance", "depth_k", "strong_tie",
+                        "w_propagation", "w_depth", "w_breadth", "fade_days"}));
     RapportConfig& r = config.rapport;
     double iterations = r.max_iterations, depth_k = r.depth_k;
     RAPPORT_RETURN_IF_ERROR(ReadNumber(*t, "rapport", "damping", r.damping));
@@ -237,8 +237,8 @@ Result<Config> LoadConfig(const std::string& path) {
     if (error.source().begin.line == 0) {
       return NotFound(fmt::format("cannot read config file {}: {}", path, error.description()));
     }
-    return InvalidArgument(fmt::format("{}, line {}: {}", path, error.source().begin.line,
-                                       error.description()));
+    return InvalidArgument(
+        fmt::format("{}, line {}: {}", path, error.source().begin.line, error.description()));
   }
   Config config = DefaultConfig();
   Status status = ApplyToml(root, config);
@@ -272,14 +272,13 @@ std::string ConfigToToml(const Config& config) {
   out += fmt::format(
       "[volume]\nwindow_days = {}\nhalf_life_days = {}\nw_activity = {}\nw_amplification = {}\n"
       "w_engagers = {}\nw_mentions = {}\n\n",
-      v.window_days, v.half_life_days, v.w_activity, v.w_amplification, v.w_engagers,
-      v.w_mentions);
+      v.window_days, v.half_life_days, v.w_activity, v.w_amplification, v.w_engagers, v.w_mentions);
   const RapportConfig& r = config.rapport;
   out += fmt::format(
       "[rapport]\ndamping = {}\nmax_iterations = {}\ntolerance = {}\ndepth_k = {}\n"
       "strong_tie = {}\nw_propagation = {}\nw_depth = {}\nw_breadth = {}\nfade_days = {}\n\n",
-      r.damping, r.max_iterations, r.tolerance, r.depth_k, r.strong_tie, r.w_propagation,
-      r.w_depth, r.w_breadth, r.fade_days);
+      r.damping, r.max_iterations, r.tolerance, r.depth_k, r.strong_tie, r.w_propagation, r.w_depth,
+      r.w_breadth, r.fade_days);
   out += fmt::format("[curve]\nmedian_score = {}\np95_score = {}\n\n", config.curve.median_score,
                      config.curve.p95_score);
   out += fmt::format("[cooling]\nmin_strength = {}\ngap_factor = {}\nmin_silence_days = {}\n",

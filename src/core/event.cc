@@ -8,7 +8,7 @@ namespace rapport {
 namespace {
 
 constexpr std::array<std::string_view, kChannelCount> kChannelNames = {
-    "twitter", "mastodon", "facebook", "email", "blog", "sms",
+    "twitter", "mastodon", "facebook",  "email", "blog", "sms",
     "phone",   "chat",     "in_person", "trade", "other"};
 constexpr std::array<std::string_view, kKindCount> kKindNames = {
     "post",    "reply", "mention", "share",   "like",   "follow", "comment",

@@ -1,11 +1,11 @@
 #include "rapport/core/time.h"
 
+#include <fmt/format.h>
+
 #include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
-
-#include <fmt/format.h>
 
 namespace rapport {
 namespace {
@@ -70,7 +70,8 @@ Result<double> ParseTime(std::string_view text) {
       return Malformed(text, "expected 'T' or a space after the date");
     }
     int hour = 0, minute = 0, second = 0;
-    if (!ParseDigits(text, pos + 1, 2, hour) || text.size() < pos + 6 || text[pos + 3] != ':' || !ParseDigits(text, pos + 4, 2, minute)) {
+    if (!ParseDigits(text, pos + 1, 2, hour) || text.size() < pos + 6 || text[pos + 3] != ':' ||
+        !ParseDigits(text, pos + 4, 2, minute)) {
       return Malformed(text, "expected HH:MM after the date");
     }
     pos += 6;

@@ -1,9 +1,9 @@
 #include "rapport/report/output.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-
-#include <fmt/format.h>
 
 #include "rapport/core/json_writer.h"
 #include "rapport/core/time.h"
@@ -147,13 +147,13 @@ std::string RenderScores(const score::ScoreRun& run, OutputFormat format, int to
         "standing,propagation,depth,strong_ties,breadth,rapport_raw,ties\n";
     for (size_t i = 0; i < count; ++i) {
       const score::PersonScore& p = run.people[i];
-      out += fmt::format("{},{},{:.2f},{:.2f},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},"
-                         "{:.6g},{},{:.6g},{:.6g},{}\n",
-                         p.id, CsvField(p.name), p.volume_score, p.rapport_score,
-                         p.volume.activity, p.volume.amplification, p.volume.engagers,
-                         p.volume.mentions, p.volume.raw, p.rapport.standing,
-                         p.rapport.propagation, p.rapport.depth, p.rapport.strong_ties,
-                         p.rapport.breadth, p.rapport.raw, p.ties);
+      out += fmt::format(
+          "{},{},{:.2f},{:.2f},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},"
+          "{:.6g},{},{:.6g},{:.6g},{}\n",
+          p.id, CsvField(p.name), p.volume_score, p.rapport_score, p.volume.activity,
+          p.volume.amplification, p.volume.engagers, p.volume.mentions, p.volume.raw,
+          p.rapport.standing, p.rapport.propagation, p.rapport.depth, p.rapport.strong_ties,
+          p.rapport.breadth, p.rapport.raw, p.ties);
     }
     return out;
   }
@@ -201,8 +201,9 @@ std::string RenderTies(const score::ScoreRun& run, std::optional<PersonIndex> pe
     return json.str() + "\n";
   }
   if (format == OutputFormat::kCsv) {
-    std::string out = "person_id,person,other_id,other,strength,warmth,channels,first_contact,"
-                      "last_contact,events_out,events_in";
+    std::string out =
+        "person_id,person,other_id,other,strength,warmth,channels,first_contact,"
+        "last_contact,events_out,events_in";
     for (int f = 0; f < kFeatureCount; ++f) out += fmt::format(",{}", FeatureName(f));
     out += "\n";
     for (const TieRow& row : rows) {
@@ -227,9 +228,9 @@ std::string RenderTies(const score::ScoreRun& run, std::optional<PersonIndex> pe
   } else {
     out = fmt::format("All ties as of {} ({} shown)\n\n", FormatDate(run.as_of), rows.size());
   }
-  out += fmt::format("{:<20} {:<20} {:>8}  {:<10} {:<24} {:>9} {:>9} {:>7} {:>7} {:>7}\n",
-                     "person", "other", "strength", "", "channels", "last", "out/in",
-                     "intens.", "recip.", "regul.");
+  out += fmt::format("{:<20} {:<20} {:>8}  {:<10} {:<24} {:>9} {:>9} {:>7} {:>7} {:>7}\n", "person",
+                     "other", "strength", "", "channels", "last", "out/in", "intens.", "recip.",
+                     "regul.");
   for (const TieRow& row : rows) {
     const graph::PairRecord& record = run.pairs.pairs[row.pair];
     const int dir = record.u == row.person ? 0 : 1;
@@ -315,7 +316,10 @@ std::string RenderExplain(const score::ScoreRun& run, PersonIndex person,
     for (const score::TieView& view : ties) {
       const TieRow row = Orient(run, view.pair, person);
       json.BeginObject();
-      json.Key("other_id").Int(directory.id[row.other]).Key("other").String(directory.name[row.other]);
+      json.Key("other_id")
+          .Int(directory.id[row.other])
+          .Key("other")
+          .String(directory.name[row.other]);
       json.Key("strength").Number(row.strength);
       json.Key("channels").String(ChannelList(run.pairs.pairs[row.pair].channel_mask));
       json.Key("logit_bias").Number(config.tie.bias);
@@ -347,35 +351,36 @@ std::string RenderExplain(const score::ScoreRun& run, PersonIndex person,
     return json.str() + "\n";
   }
 
-  std::string out = fmt::format("{} (#{}), as of {}\n\n", score->name, score->id,
-                                FormatDate(run.as_of));
+  std::string out =
+      fmt::format("{} (#{}), as of {}\n\n", score->name, score->id, FormatDate(run.as_of));
   auto write_parts = [&](const char* title, double value, double raw,
                          const score::CurveReference& ref, const std::vector<Part>& parts) {
-    out += fmt::format("{} {:.1f}  (raw {:.3f}; population raw: median {:.3f} -> {}, "
-                       "95th percentile {:.3f} -> {})\n",
-                       title, value, raw, ref.median, config.curve.median_score, ref.p95,
-                       config.curve.p95_score);
+    out += fmt::format(
+        "{} {:.1f}  (raw {:.3f}; population raw: median {:.3f} -> {}, "
+        "95th percentile {:.3f} -> {})\n",
+        title, value, raw, ref.median, config.curve.median_score, ref.p95, config.curve.p95_score);
     for (const Part& part : parts) {
-      out += fmt::format("  {:<14} {:<46} {:>9.3f} -> {:>7.3f} x {:<4} = {:>7.3f}\n", part.name,
-                         part.formula, part.input, part.value, part.weight,
-                         part.value * part.weight);
+      out +=
+          fmt::format("  {:<14} {:<46} {:>9.3f} -> {:>7.3f} x {:<4} = {:>7.3f}\n", part.name,
+                      part.formula, part.input, part.value, part.weight, part.value * part.weight);
     }
     out += "\n";
   };
   write_parts("Rapport score", score->rapport_score, r.raw, run.rapport_reference, rapport_parts);
   write_parts("Volume score", score->volume_score, v.raw, run.volume_reference, volume_parts);
-  out += fmt::format("Strongest ties ({} of {}); strength = 1 / (1 + e^-z), z = {:+.2f} (bias) + "
-                     "the contributions below\n",
-                     ties.size(), score->ties, config.tie.bias);
+  out += fmt::format(
+      "Strongest ties ({} of {}); strength = 1 / (1 + e^-z), z = {:+.2f} (bias) + "
+      "the contributions below\n",
+      ties.size(), score->ties, config.tie.bias);
   int rank = 0;
   for (const score::TieView& view : ties) {
     const TieRow row = Orient(run, view.pair, person);
     const graph::PairRecord& record = run.pairs.pairs[row.pair];
     const int dir = record.u == person ? 0 : 1;
-    out += fmt::format("\n{:>3}. {}  strength {:.3f}  via {}  ({} out, {} in; {} .. {})\n",
-                       ++rank, directory.name[row.other], row.strength,
-                       ChannelList(record.channel_mask), record.count[dir], record.count[1 - dir],
-                       FormatDate(record.first), FormatDate(record.last));
+    out += fmt::format("\n{:>3}. {}  strength {:.3f}  via {}  ({} out, {} in; {} .. {})\n", ++rank,
+                       directory.name[row.other], row.strength, ChannelList(record.channel_mask),
+                       record.count[dir], record.count[1 - dir], FormatDate(record.first),
+                       FormatDate(record.last));
     std::string line = "     ";
     for (int f = 0; f < kFeatureCount; ++f) {
       const double x = run.ties.features[row.pair][f];
@@ -406,8 +411,14 @@ std::string RenderCooling(const score::ScoreRun& run, const std::vector<score::C
     json.Key("cooling").BeginArray();
     for (const score::CoolingTie& tie : ties) {
       json.BeginObject();
-      json.Key("person_id").Int(directory.id[tie.person]).Key("person").String(directory.name[tie.person]);
-      json.Key("other_id").Int(directory.id[tie.other]).Key("other").String(directory.name[tie.other]);
+      json.Key("person_id")
+          .Int(directory.id[tie.person])
+          .Key("person")
+          .String(directory.name[tie.person]);
+      json.Key("other_id")
+          .Int(directory.id[tie.other])
+          .Key("other")
+          .String(directory.name[tie.other]);
       json.Key("strength_then").Number(tie.strength_then);
       json.Key("strength_now").Number(tie.strength_now);
       json.Key("last_contact").String(FormatTime(tie.last_contact));
@@ -419,8 +430,9 @@ std::string RenderCooling(const score::ScoreRun& run, const std::vector<score::C
     return json.str() + "\n";
   }
   if (format == OutputFormat::kCsv) {
-    std::string out = "person_id,person,other_id,other,strength_then,strength_now,last_contact,"
-                      "usual_gap_days,silence_days\n";
+    std::string out =
+        "person_id,person,other_id,other,strength_then,strength_now,last_contact,"
+        "usual_gap_days,silence_days\n";
     for (const score::CoolingTie& tie : ties) {
       out += fmt::format("{},{},{},{},{:.4f},{:.4f},{},{:.1f},{:.1f}\n", directory.id[tie.person],
                          CsvField(directory.name[tie.person]), directory.id[tie.other],

@@ -1,10 +1,10 @@
 #include "rapport/scenario/demo.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <cmath>
-
-#include <fmt/format.h>
 
 #include "rapport/core/time.h"
 
@@ -33,14 +33,14 @@ class Random {
 };
 
 constexpr std::array<const char*, 9> kBloggerFriends = {"ben",  "chloe", "dev",  "erin", "finn",
-                                                         "gina", "hugo",  "iris", "jack"};
+                                                        "gina", "hugo",  "iris", "jack"};
 constexpr std::array<const char*, 60> kOrdinaryNames = {
-    "alba",  "arlo",   "bruno", "cleo",  "dara",  "eli",   "faye",  "gus",   "hana",  "ivo",
-    "jade",  "kofi",   "lena",  "milo",  "nia",   "oscar", "pia",   "quinn", "rosa",  "sami",
-    "tara",  "udo",    "vera",  "wes",   "xena",  "yuri",  "zoe",   "amir",  "bella", "cyrus",
-    "dina",  "emil",   "flora", "gabe",  "hedda", "ines",  "joel",  "kira",  "leon",  "maja",
-    "nils",  "olga",   "pavel", "rhea",  "silas", "thea",  "uma",   "vito",  "wanda", "xavi",
-    "yara",  "zane",   "anke",  "boris", "carla", "dmitri", "edda", "felix", "greta", "henri"};
+    "alba", "arlo", "bruno", "cleo",  "dara",  "eli",    "faye", "gus",   "hana",  "ivo",
+    "jade", "kofi", "lena",  "milo",  "nia",   "oscar",  "pia",  "quinn", "rosa",  "sami",
+    "tara", "udo",  "vera",  "wes",   "xena",  "yuri",   "zoe",  "amir",  "bella", "cyrus",
+    "dina", "emil", "flora", "gabe",  "hedda", "ines",   "joel", "kira",  "leon",  "maja",
+    "nils", "olga", "pavel", "rhea",  "silas", "thea",   "uma",  "vito",  "wanda", "xavi",
+    "yara", "zane", "anke",  "boris", "carla", "dmitri", "edda", "felix", "greta", "henri"};
 constexpr std::array<const char*, 2> kBroadcasterFriends = {"kai", "noor"};
 
 class Builder {
@@ -80,9 +80,8 @@ class Builder {
     const double rate = per_week / kSecondsPerWeek;
     for (double t = from + random_.Gap(rate); t < end_; t += random_.Gap(rate)) {
       double duration = max_minutes > 0 ? 60 * random_.Between(min_minutes, max_minutes) : 0;
-      Add(t, channel, kind, actor, target.empty() ? std::vector<std::string>{}
-                                                  : std::vector<std::string>{target},
-          duration);
+      Add(t, channel, kind, actor,
+          target.empty() ? std::vector<std::string>{} : std::vector<std::string>{target}, duration);
     }
   }
 
@@ -181,8 +180,8 @@ void AddOrdinaryPeople(Builder& b, const DemoOptions& options) {
       if (!random.Chance(0.5)) continue;
       const double from = b.WeeksIn(random.Between(0, 80));
       b.Both(from, random.Between(0.5, 3), Channel::kChat, Kind::kMessage, people[i], people[j]);
-      b.Both(from, random.Between(0.05, 0.3), Channel::kPhone, Kind::kCall, people[i], people[j],
-             2, 30);
+      b.Both(from, random.Between(0.05, 0.3), Channel::kPhone, Kind::kCall, people[i], people[j], 2,
+             30);
       if (random.Chance(0.3)) {
         b.Both(from, random.Between(0.1, 0.5), Channel::kInPerson, Kind::kMeeting, people[i],
                people[j], 60, 180);
@@ -203,8 +202,8 @@ void AddOrdinaryPeople(Builder& b, const DemoOptions& options) {
   }
   // The blogger's and the broadcaster's friends belong to circles too.
   for (size_t i = 0; i < kBloggerFriends.size() && i < people.size(); ++i) {
-    b.Both(b.WeeksIn(random.Between(0, 60)), 1, Channel::kChat, Kind::kMessage,
-           kBloggerFriends[i], people[i * 5 % people.size()]);
+    b.Both(b.WeeksIn(random.Between(0, 60)), 1, Channel::kChat, Kind::kMessage, kBloggerFriends[i],
+           people[i * 5 % people.size()]);
   }
   for (size_t i = 0; i < kBroadcasterFriends.size() && i < people.size(); ++i) {
     b.Both(b.start(), 1, Channel::kChat, Kind::kMessage, kBroadcasterFriends[i],
@@ -230,7 +229,8 @@ std::vector<Event> BuildDemoEvents(const DemoOptions& options) {
     for (const Event& e : events) {
       own_posts += e.actor == options.extra_posts_person && e.kind == Kind::kPost ? 1 : 0;
     }
-    const size_t extra = static_cast<size_t>(std::llround(static_cast<double>(own_posts) * options.extra_posts_multiple));
+    const size_t extra = static_cast<size_t>(
+        std::llround(static_cast<double>(own_posts) * options.extra_posts_multiple));
     Random& random = builder.random();
     for (size_t i = 0; i < extra; ++i) {
       builder.Add(random.Between(builder.start(), builder.end()), Channel::kTwitter, Kind::kPost,

@@ -16,8 +16,7 @@ double StrengthAtLastContact(const ScoreRun& run, uint32_t pair) {
   then.negative_effort *= undo;
   then.private_effort *= undo;
   then.favour_effort *= undo;
-  const double embeddedness =
-      run.ties.features[pair][static_cast<int>(Feature::kEmbeddedness)];
+  const double embeddedness = run.ties.features[pair][static_cast<int>(Feature::kEmbeddedness)];
   return StrengthFromFeatures(config, PairFeatures(then, config, then.last, embeddedness));
 }
 

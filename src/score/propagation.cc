@@ -15,8 +15,8 @@ PropagationResult Propagate(const WeightedInGraph& graph, double damping, int ma
     double leak = 0;
 #pragma omp parallel for reduction(+ : leak) schedule(static)
     for (int64_t u = 0; u < n; ++u) leak += standing[u] * (1.0 - graph.out_weight[u]);
-    const double base = (1.0 - damping) / static_cast<double>(n) +
-                        damping * leak / static_cast<double>(n);
+    const double base =
+        (1.0 - damping) / static_cast<double>(n) + damping * leak / static_cast<double>(n);
     double change = 0;
     // Pull: each v reads its in-neighbours' standing and writes only next[v].
 #pragma omp parallel for reduction(+ : change) schedule(dynamic, 4096)
@@ -37,8 +37,8 @@ PropagationResult Propagate(const WeightedInGraph& graph, double damping, int ma
   return result;
 }
 
-PropagationResult PropagateSerial(const WeightedInGraph& graph, double damping,
-                                  int max_iterations, double tolerance) {
+PropagationResult PropagateSerial(const WeightedInGraph& graph, double damping, int max_iterations,
+                                  double tolerance) {
   const size_t n = graph.person_count();
   PropagationResult result;
   if (n == 0) return result;

@@ -89,8 +89,7 @@ ScoreRun ScoreEvents(const EventLog& log, const Config& config, double as_of) {
   const std::vector<VolumeComponents> volume = ComputeVolume(log, config.volume, as_of);
   const WeightedInGraph in_graph = BuildInGraph(run.pairs, live);
   const RapportConfig& rc = config.rapport;
-  PropagationResult propagation =
-      Propagate(in_graph, rc.damping, rc.max_iterations, rc.tolerance);
+  PropagationResult propagation = Propagate(in_graph, rc.damping, rc.max_iterations, rc.tolerance);
   run.propagation_iterations = propagation.iterations;
 
   // Per-person tie strengths for depth and breadth.
@@ -136,7 +135,8 @@ ScoreRun ScoreEvents(const EventLog& log, const Config& config, double as_of) {
   }
   std::stable_sort(run.people.begin(), run.people.end(),
                    [](const PersonScore& a, const PersonScore& b) {
-                     if (a.rapport_score != b.rapport_score) return a.rapport_score > b.rapport_score;
+                     if (a.rapport_score != b.rapport_score)
+                       return a.rapport_score > b.rapport_score;
                      return a.id < b.id;
                    });
   return run;

@@ -77,8 +77,7 @@ double StrengthFromFeatures(const TieConfig& config, const FeatureVector& featur
 }
 
 TieTable ComputeTies(const graph::PairTable& table, const TieConfig& config, double as_of) {
-  const graph::Adjacency neighbourhood =
-      NeighbourhoodAdjacency(table, config.neighbour_min_effort);
+  const graph::Adjacency neighbourhood = NeighbourhoodAdjacency(table, config.neighbour_min_effort);
   TieTable ties;
   const int64_t n = static_cast<int64_t>(table.pairs.size());
   ties.features.resize(table.pairs.size());
@@ -87,8 +86,8 @@ TieTable ComputeTies(const graph::PairTable& table, const TieConfig& config, dou
 #pragma omp parallel for schedule(dynamic, 1024)
   for (int64_t i = 0; i < n; ++i) {
     const graph::PairRecord& record = table.pairs[i];
-    ties.features[i] = PairFeatures(record, config, as_of,
-                                    Embeddedness(neighbourhood, record.u, record.v));
+    ties.features[i] =
+        PairFeatures(record, config, as_of, Embeddedness(neighbourhood, record.u, record.v));
     ties.strength[i] = StrengthFromFeatures(config, ties.features[i]);
   }
   return ties;
@@ -117,7 +116,8 @@ TieTable ComputeTiesSerial(const graph::PairTable& table, const TieConfig& confi
     std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(common));
     std::set_union(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(either));
     double embeddedness =
-        either.empty() ? 0.0 : static_cast<double>(common.size()) / static_cast<double>(either.size());
+        either.empty() ? 0.0
+                       : static_cast<double>(common.size()) / static_cast<double>(either.size());
     ties.features.push_back(PairFeatures(record, config, as_of, embeddedness));
     ties.strength.push_back(StrengthFromFeatures(config, ties.features.back()));
   }

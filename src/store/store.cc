@@ -1,5 +1,6 @@
 #include "rapport/store/store.h"
 
+#include <fmt/format.h>
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -7,8 +8,6 @@
 #include <cmath>
 #include <limits>
 #include <unordered_map>
-
-#include <fmt/format.h>
 
 #include "sqlite_util.h"
 
@@ -102,8 +101,8 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {
   }
   std::unique_ptr<Store> store(new Store(path, db));
   sqlite3_busy_timeout(db, 10000);
-  Status status = store->Exec(
-      "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+  Status status =
+      store->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
   if (status.ok()) status = store->Exec(kSchema);
   if (!status.ok()) {
     return status.WithContext(fmt::format(
@@ -120,8 +119,8 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {
       s.insert_target,
       Statement::Prepare(
           db, "INSERT OR IGNORE INTO event_targets(event_id, identity_id) VALUES (?1, ?2)"));
-  RAPPORT_ASSIGN_OR_RETURN(
-      s.find_identity, Statement::Prepare(db, "SELECT id FROM identities WHERE value = ?1"));
+  RAPPORT_ASSIGN_OR_RETURN(s.find_identity,
+                           Statement::Prepare(db, "SELECT id FROM identities WHERE value = ?1"));
   RAPPORT_ASSIGN_OR_RETURN(s.insert_person,
                            Statement::Prepare(db, "INSERT INTO people(name) VALUES (?1)"));
   RAPPORT_ASSIGN_OR_RETURN(
@@ -145,9 +144,7 @@ Status Store::BeginBatch() {
   return Status::Ok();
 }
 
-Status Store::CommitBatch() {
-  return Exec("COMMIT");
-}
+Status Store::CommitBatch() { return Exec("COMMIT"); }
 
 Status Store::RollbackBatch() {
   statements_->identity_cache.clear();  // ids created in the batch are gone
@@ -214,8 +211,12 @@ Status Store::RecordImport(const std::string& path, const std::string& format, i
       Statement::Prepare(db_,
                          "INSERT INTO imports(path, format, read, accepted, rejected, duplicate) "
                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
-  insert.Bind(1, path).Bind(2, format).Bind(3, read).Bind(4, accepted).Bind(5, rejected).Bind(
-      6, duplicate);
+  insert.Bind(1, path)
+      .Bind(2, format)
+      .Bind(3, read)
+      .Bind(4, accepted)
+      .Bind(5, rejected)
+      .Bind(6, duplicate);
   return insert.Run();
 }
 
@@ -270,10 +271,9 @@ Result<EventLog> Store::LoadEventLog(double as_of) const {
   std::vector<std::pair<uint32_t, PersonIndex>> pairs;
   {
     RAPPORT_ASSIGN_OR_RETURN(
-        Statement targets,
-        Statement::Prepare(db_,
-                           "SELECT t.event_id, i.person_id FROM event_targets t "
-                           "JOIN identities i ON i.id = t.identity_id"));
+        Statement targets, Statement::Prepare(db_,
+                                              "SELECT t.event_id, i.person_id FROM event_targets t "
+                                              "JOIN identities i ON i.id = t.identity_id"));
     while (true) {
       RAPPORT_ASSIGN_OR_RETURN(bool row, targets.Step());
       if (!row) break;
@@ -395,8 +395,10 @@ Result<std::vector<StoredEvent>> Store::EventsBetween(int64_t person_a, int64_t 
           "WHERE e.time <= ?3 AND ((ia.person_id = ?1 AND it.person_id = ?2) OR "
           "(ia.person_id = ?2 AND it.person_id = ?1)) "
           "ORDER BY e.time DESC, e.id DESC LIMIT ?4"));
-  query.Bind(1, person_a).Bind(2, person_b).Bind(
-      3, std::isinf(as_of) ? std::numeric_limits<double>::max() : as_of).Bind(4, int64_t{limit});
+  query.Bind(1, person_a)
+      .Bind(2, person_b)
+      .Bind(3, std::isinf(as_of) ? std::numeric_limits<double>::max() : as_of)
+      .Bind(4, int64_t{limit});
   std::vector<StoredEvent> out;
   while (true) {
     RAPPORT_ASSIGN_OR_RETURN(bool row, query.Step());

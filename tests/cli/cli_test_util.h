@@ -43,8 +43,8 @@ class CliTest : public ::testing::Test {
   // Runs `rapport ARGS` in the test directory; ARGS is a shell fragment.
   RunResult Run(const std::string& args) const {
     const std::string err_path = (dir_ / "stderr.txt").string();
-    const std::string command = "cd '" + dir_.string() + "' && '" RAPPORT_BINARY "' " + args +
-                                " 2>'" + err_path + "'";
+    const std::string command =
+        "cd '" + dir_.string() + "' && '" RAPPORT_BINARY "' " + args + " 2>'" + err_path + "'";
     RunResult result;
     FILE* pipe = popen(command.c_str(), "r");
     if (pipe == nullptr) return result;

@@ -94,13 +94,13 @@ TEST_F(CliCommandsTest, JournalEntriesBuildARelationship) {
   for (int week = 0; week < 12; ++week) {
     const std::string day = fmt_date(week);
     ASSERT_EQ(Run("log meeting --with ana --at " + day + " --note 'coffee'").exit_code, 0);
-    ASSERT_EQ(Run("log call --with ana --by-them --minutes 20 --at " + day + "T20:00:00Z")
-                  .exit_code,
-              0);
+    ASSERT_EQ(
+        Run("log call --with ana --by-them --minutes 20 --at " + day + "T20:00:00Z").exit_code, 0);
   }
   RunResult favour = Run("log favour --with ana --at 2024-03-20 --note 'read my draft'");
   ASSERT_EQ(favour.exit_code, 0) << favour.err;
-  EXPECT_THAT(favour.out, HasSubstr("logged: favour with ana on 2024-03-20T00:00:00Z via in_person"));
+  EXPECT_THAT(favour.out,
+              HasSubstr("logged: favour with ana on 2024-03-20T00:00:00Z via in_person"));
   RunResult ties = Run("ties me --format csv");
   ASSERT_EQ(ties.exit_code, 0) << ties.err;
   EXPECT_THAT(ties.out, HasSubstr(",ana,"));

@@ -67,7 +67,9 @@ TEST_F(CliGoldenTest, TiesOfMe) {
   EXPECT_LT(result.out.find("carol@blog.example"), result.out.find("@bob"));
 }
 
-TEST_F(CliGoldenTest, TiesAllCsv) { ExpectGolden("ties_all.csv", Run("ties --all --format csv").out); }
+TEST_F(CliGoldenTest, TiesAllCsv) {
+  ExpectGolden("ties_all.csv", Run("ties --all --format csv").out);
+}
 
 TEST_F(CliGoldenTest, ExplainMe) {
   RunResult result = Run("explain me --top 3");

@@ -28,7 +28,8 @@ WeightedInGraph RandomGraph(size_t n, size_t edges_per_person, uint64_t seed) {
     for (size_t k = 0; k < degree; ++k) {
       const PersonIndex v = static_cast<PersonIndex>(next() % n);
       if (v == u) continue;
-      const double w = 0.9 * static_cast<double>(next() % 1000) / 1000.0 / static_cast<double>(degree + 1);
+      const double w =
+          0.9 * static_cast<double>(next() % 1000) / 1000.0 / static_cast<double>(degree + 1);
       in[v].emplace_back(static_cast<PersonIndex>(u), w);
       out_weight[u] += w;
     }

@@ -4,8 +4,8 @@
 #pragma once
 
 #include <array>
-#include <vector>
 #include <string>
+#include <vector>
 
 #include "rapport/core/event.h"
 #include "rapport/core/status.h"
@@ -27,7 +27,9 @@ enum class Feature : int {
 };
 inline constexpr int kFeatureCount = 10;
 std::string_view FeatureName(Feature feature);
-inline std::string_view FeatureName(int feature) { return FeatureName(static_cast<Feature>(feature)); }
+inline std::string_view FeatureName(int feature) {
+  return FeatureName(static_cast<Feature>(feature));
+}
 
 struct EffortConfig {
   std::array<double, kKindCount> by_kind{};  // indexed by Kind
@@ -41,7 +43,7 @@ struct TieConfig {
   std::array<double, kFeatureCount> center{};       // feature value mapped to 0
   std::array<double, kFeatureCount> scale{};        // feature units per standard step
   std::array<double, kFeatureCount> coefficient{};  // logistic weight per standardised feature
-  double min_usual_gap_days = 7;    // recency: a gap shorter than this counts as this
+  double min_usual_gap_days = 7;        // recency: a gap shorter than this counts as this
   double single_contact_gap_days = 30;  // recency: the usual gap of a pair with one contact
   double neighbour_min_effort = 1.0;    // embeddedness: neighbours are people with this much
                                         // decayed effort both ways
@@ -49,23 +51,23 @@ struct TieConfig {
 
 struct VolumeConfig {
   double window_days = 90;
-  double half_life_days = 7;    // recent activity weighs more, as Klout's did
-  double w_activity = 1.0;      // log(1 + own actions)
-  double w_amplification = 1.0; // log(1 + shares and likes received)
-  double w_engagers = 1.0;      // log(1 + distinct people who engaged)
-  double w_mentions = 1.0;      // log(1 + mentions, replies and comments received)
+  double half_life_days = 7;     // recent activity weighs more, as Klout's did
+  double w_activity = 1.0;       // log(1 + own actions)
+  double w_amplification = 1.0;  // log(1 + shares and likes received)
+  double w_engagers = 1.0;       // log(1 + distinct people who engaged)
+  double w_mentions = 1.0;       // log(1 + mentions, replies and comments received)
 };
 
 struct RapportConfig {
   double damping = 0.85;
   int max_iterations = 100;
-  double tolerance = 1e-10;     // L1 change per iteration at which propagation stops
-  int depth_k = 15;             // depth: sum of the k strongest tie strengths
-  double strong_tie = 0.5;      // breadth: ties at least this strong
-  double w_propagation = 1.0;   // log(1 + N * standing)
-  double w_depth = 1.0;         // depth
-  double w_breadth = 1.0;       // log(1 + number of strong ties)
-  double fade_days = 180;       // a cooling tie's weight in the score falls by e every this long
+  double tolerance = 1e-10;    // L1 change per iteration at which propagation stops
+  int depth_k = 15;            // depth: sum of the k strongest tie strengths
+  double strong_tie = 0.5;     // breadth: ties at least this strong
+  double w_propagation = 1.0;  // log(1 + N * standing)
+  double w_depth = 1.0;        // depth
+  double w_breadth = 1.0;      // log(1 + number of strong ties)
+  double fade_days = 180;      // a cooling tie's weight in the score falls by e every this long
 };
 
 struct CurveConfig {
@@ -74,8 +76,8 @@ struct CurveConfig {
 };
 
 struct CoolingConfig {
-  double min_strength = 0.5;   // only ties at least this strong can be cooling
-  double gap_factor = 3;       // silence longer than this many usual gaps
+  double min_strength = 0.5;  // only ties at least this strong can be cooling
+  double gap_factor = 3;      // silence longer than this many usual gaps
   double min_silence_days = 21;
 };
 

@@ -26,7 +26,7 @@ enum class Channel : uint8_t {
 inline constexpr int kChannelCount = 11;
 
 enum class Kind : uint8_t {
-  kPost,     // broadcast: builds no relationship, counts toward volume
+  kPost,  // broadcast: builds no relationship, counts toward volume
   kReply,
   kMention,
   kShare,
@@ -37,8 +37,8 @@ enum class Kind : uint8_t {
   kEmail,
   kCall,
   kMeeting,
-  kFavour,   // read a draft, promoted a book, checked in on someone
-  kRating,   // a signed judgement of the target (valence carries the sign)
+  kFavour,  // read a draft, promoted a book, checked in on someone
+  kRating,  // a signed judgement of the target (valence carries the sign)
 };
 inline constexpr int kKindCount = 13;
 
@@ -63,12 +63,12 @@ struct Event {
   std::string actor;                 // the identity that acted
   std::vector<std::string> targets;  // empty for a broadcast post
   bool is_private = false;
-  double duration = 0;               // seconds, for calls and meetings; 0 when unknown
-  std::optional<double> effort;      // overrides the kind's default effort when set
-  double valence = 1.0;              // in [-1, 1]; negative for distrust (ratings)
-  std::string source;                // where it came from (file name, "journal")
-  std::string native_id;             // unique within source; the dedupe key with source
-  std::string text;                  // optional; kept only when the user asks
+  double duration = 0;           // seconds, for calls and meetings; 0 when unknown
+  std::optional<double> effort;  // overrides the kind's default effort when set
+  double valence = 1.0;          // in [-1, 1]; negative for distrust (ratings)
+  std::string source;            // where it came from (file name, "journal")
+  std::string native_id;         // unique within source; the dedupe key with source
+  std::string text;              // optional; kept only when the user asks
 };
 
 }  // namespace rapport

@@ -17,11 +17,11 @@ using PersonIndex = uint32_t;
 
 struct EventLog {
   // People, indexed by PersonIndex.
-  std::vector<int64_t> person_id;     // the store's id (or a batch input's), for output
+  std::vector<int64_t> person_id;  // the store's id (or a batch input's), for output
   std::vector<std::string> person_name;
 
   // Events, sorted by time.
-  std::vector<int64_t> event_id;      // the store's id, for explanations (0 when none)
+  std::vector<int64_t> event_id;  // the store's id, for explanations (0 when none)
   std::vector<double> time;
   std::vector<Channel> channel;
   std::vector<Kind> kind;

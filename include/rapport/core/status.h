@@ -18,9 +18,9 @@ enum class StatusCode {
   kInvalidArgument,  // the caller (or the user) asked for something malformed
   kNotFound,         // a named thing (file, person) does not exist
   kAlreadyExists,
-  kDataLoss,         // input is corrupt or truncated
-  kIo,               // the operating system refused a read or write
-  kInternal,         // a bug or a failing dependency (SQLite)
+  kDataLoss,  // input is corrupt or truncated
+  kIo,        // the operating system refused a read or write
+  kInternal,  // a bug or a failing dependency (SQLite)
 };
 
 class [[nodiscard]] Status {
@@ -45,7 +45,9 @@ class [[nodiscard]] Status {
   std::string message_;
 };
 
-inline Status InvalidArgument(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
+inline Status InvalidArgument(std::string m) {
+  return {StatusCode::kInvalidArgument, std::move(m)};
+}
 inline Status NotFound(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
 inline Status DataLoss(std::string m) { return {StatusCode::kDataLoss, std::move(m)}; }
 inline Status IoError(std::string m) { return {StatusCode::kIo, std::move(m)}; }
@@ -54,7 +56,7 @@ inline Status Internal(std::string m) { return {StatusCode::kInternal, std::move
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : value_(std::move(value)) {}         // NOLINT(google-explicit-constructor)
   Result(Status status) : status_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     assert(!status_.ok() && "Result needs a value or a non-ok status");
   }
@@ -78,17 +80,17 @@ class [[nodiscard]] Result {
 }  // namespace rapport
 
 // Returns from the enclosing function when `expr` yields a non-ok Status.
-#define RAPPORT_RETURN_IF_ERROR(expr)            \
-  do {                                           \
-    ::rapport::Status rapport_status_ = (expr);  \
+#define RAPPORT_RETURN_IF_ERROR(expr)                  \
+  do {                                                 \
+    ::rapport::Status rapport_status_ = (expr);        \
     if (!rapport_status_.ok()) return rapport_status_; \
   } while (0)
 
 #define RAPPORT_CONCAT_INNER(a, b) a##b
 #define RAPPORT_CONCAT(a, b) RAPPORT_CONCAT_INNER(a, b)
 // Declares `lhs` from a Result, or returns its Status from the enclosing function.
-#define RAPPORT_ASSIGN_OR_RETURN(lhs, expr)                            \
-  auto RAPPORT_CONCAT(rapport_result_, __LINE__) = (expr);             \
-  if (!RAPPORT_CONCAT(rapport_result_, __LINE__).ok())                 \
-    return RAPPORT_CONCAT(rapport_result_, __LINE__).status();         \
+#define RAPPORT_ASSIGN_OR_RETURN(lhs, expr)                    \
+  auto RAPPORT_CONCAT(rapport_result_, __LINE__) = (expr);     \
+  if (!RAPPORT_CONCAT(rapport_result_, __LINE__).ok())         \
+    return RAPPORT_CONCAT(rapport_result_, __LINE__).status(); \
   lhs = std::move(RAPPORT_CONCAT(rapport_result_, __LINE__)).value()

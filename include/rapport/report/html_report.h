@@ -20,13 +20,13 @@ struct ScoreChange {
 };
 
 struct HtmlReportInput {
-  const score::ScoreRun* run = nullptr;     // REQUIRES: not null
+  const score::ScoreRun* run = nullptr;  // REQUIRES: not null
   std::string title = "Rapport report";
-  std::string story;                        // optional paragraph of plain text, shown first
-  std::optional<PersonIndex> focus;         // whose strongest ties to show; none: the top person
-  int top_people = 20;                      // rows of the comparison chart
-  int top_ties = 15;                        // rows of the focus person's ties
-  std::vector<ScoreChange> changes;         // optional "what a week off does" table
+  std::string story;                 // optional paragraph of plain text, shown first
+  std::optional<PersonIndex> focus;  // whose strongest ties to show; none: the top person
+  int top_people = 20;               // rows of the comparison chart
+  int top_ties = 15;                 // rows of the focus person's ties
+  std::vector<ScoreChange> changes;  // optional "what a week off does" table
 };
 
 std::string RenderHtmlReport(const HtmlReportInput& input);

@@ -38,7 +38,7 @@ struct PropagationResult {
 
 PropagationResult Propagate(const WeightedInGraph& graph, double damping, int max_iterations,
                             double tolerance);
-PropagationResult PropagateSerial(const WeightedInGraph& graph, double damping,
-                                  int max_iterations, double tolerance);
+PropagationResult PropagateSerial(const WeightedInGraph& graph, double damping, int max_iterations,
+                                  double tolerance);
 
 }  // namespace rapport::score

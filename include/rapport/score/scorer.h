@@ -68,7 +68,7 @@ ScoreRun ScoreEvents(const EventLog& log, const Config& config, double as_of);
 
 // One of a person's ties, seen from that person.
 struct TieView {
-  uint32_t pair = 0;   // index into ScoreRun::pairs / ties
+  uint32_t pair = 0;  // index into ScoreRun::pairs / ties
   PersonIndex other = 0;
   double strength = 0;
 };

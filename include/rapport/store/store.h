@@ -82,8 +82,8 @@ class Store {
   Status SetOwnerIdentity(const std::string& identity);
 
   // Events between two people (either direction, either as actor or target), newest first.
-  Result<std::vector<StoredEvent>> EventsBetween(int64_t person_a, int64_t person_b,
-                                                 double as_of, int limit) const;
+  Result<std::vector<StoredEvent>> EventsBetween(int64_t person_a, int64_t person_b, double as_of,
+                                                 int limit) const;
 
   Status SaveScores(const std::vector<ScoreRecord>& records);
   Result<std::vector<ScoreRecord>> ScoreHistory(int64_t person_id) const;
