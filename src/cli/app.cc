@@ -70,6 +70,7 @@ int Main(int argc, char** argv) {
       "rapport"};
   app.set_version_flag("--version", "rapport 0.1.0");
   app.require_subcommand(1);
+  app.fallthrough();  // global options (--db, --config) may also follow the subcommand
   app.footer(
       "Data lives in one SQLite file (--db, default ./rapport.db); rejected input records go to "
       "<db>.rejects.tsv.\nExit codes: 0 ok; 1 import finished with more rejects than "

@@ -137,3 +137,36 @@ TEST_F(CliCommandsTest, HelpListsEveryCommand) {
 
 }  // namespace
 }  // namespace rapport::cli::testing
+
+namespace rapport::cli::testing {
+namespace {
+
+TEST_F(CliCommandsTest, EveryKindOfBadLineIsRejectedWithoutACrash) {
+  std::string text = "time,channel,kind,actor,targets\n";
+  text += "2024-01-01,email,email,a@x,b@x\n";      // 2: good
+  text += "2024-01-01,email,email,a@x\n";          // 3: wrong column count
+  text += "2024-13-45,email,email,a@x,b@x\n";      // 4: unparsable time
+  text += "2024-01-01,email,wave,a@x,b@x\n";       // 5: unknown kind
+  text += "2024-01-01,email,email,,b@x\n";         // 6: empty actor
+  text += "2024-01-01,email,email,a\xff@x,b@x\n";  // 7: invalid UTF-8
+  text += "2024-01-01,email,email,a@x," + std::string(10 * 1024 * 1024, 'b') + "\n";  // 8
+  text += "2024-01-02,email,email,a@x,b@x\n";                                         // 9: good
+  text += "2024-01-03,email";  // 10: truncated last line
+  WriteFile("all-bad.csv", text);
+  RunResult result = Run("import all-bad.csv --db bad.db");  // --db after the subcommand
+  EXPECT_EQ(result.exit_code, 1) << result.err;
+  EXPECT_THAT(result.out, HasSubstr("read 9 = accepted 2 + rejected 7 + duplicate 0"));
+  EXPECT_THAT(result.err, HasSubstr("all-bad.csv:3: expected 5 columns, found 4"));
+  const std::string rejects = ReadFile("bad.db.rejects.tsv");
+  for (const char* expected :
+       {"all-bad.csv\t3\t", "all-bad.csv\t4\t", "unparsable time \"2024-13-45\"",
+        "all-bad.csv\t5\t", "unknown kind \"wave\"", "all-bad.csv\t6\t", "empty actor",
+        "all-bad.csv\t7\t", "invalid UTF-8", "all-bad.csv\t8\t", "longer than the 1 MiB limit",
+        "all-bad.csv\t10\t", "the last line looks truncated"}) {
+    EXPECT_THAT(rejects, HasSubstr(expected));
+  }
+  EXPECT_LT(rejects.size(), 1024u * 1024u);  // the long line is kept only in part
+}
+
+}  // namespace
+}  // namespace rapport::cli::testing
