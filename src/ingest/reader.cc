@@ -15,6 +15,7 @@
 #include <cstring>
 #include <memory>
 
+#include "archive_readers.h"
 #include "rapport/ingest/line_reader.h"
 #include "record.h"
 
@@ -94,6 +95,9 @@ Status Dispatch(Format format, ByteSource* source, int64_t total_bytes, const st
       break;
     case Format::kAuto:
       return Internal("Dispatch needs a concrete format");
+    default:
+      return Internal(
+          fmt::format("{} is read by ReadArchive, not line by line", FormatName(format)));
   }
   *counts = context.counts();
   return status;
@@ -111,6 +115,18 @@ std::string_view FormatName(Format format) {
       return "jsonl";
     case Format::kSnap:
       return "snap";
+    case Format::kTwitterArchive:
+      return "twitter";
+    case Format::kMastodonArchive:
+      return "mastodon";
+    case Format::kMbox:
+      return "mbox";
+    case Format::kWxr:
+      return "wxr";
+    case Format::kMessenger:
+      return "messenger";
+    case Format::kCallLog:
+      return "calls";
   }
   return "unknown";
 }
@@ -121,14 +137,23 @@ Result<Format> ParseFormat(std::string_view name) {
   if (lower == "csv") return Format::kCsv;
   if (lower == "jsonl" || lower == "ndjson") return Format::kJsonl;
   if (lower == "snap") return Format::kSnap;
-  return InvalidArgument(
-      fmt::format("unknown format \"{}\"; use auto, csv, jsonl or snap", Shorten(name)));
+  if (lower == "twitter" || lower == "x") return Format::kTwitterArchive;
+  if (lower == "mastodon") return Format::kMastodonArchive;
+  if (lower == "mbox" || lower == "email") return Format::kMbox;
+  if (lower == "wxr" || lower == "wordpress") return Format::kWxr;
+  if (lower == "messenger" || lower == "facebook") return Format::kMessenger;
+  if (lower == "calls" || lower == "sms") return Format::kCallLog;
+  return InvalidArgument(fmt::format(
+      "unknown format \"{}\"; use auto, csv, jsonl, snap, twitter, mastodon, mbox, wxr, "
+      "messenger or calls",
+      Shorten(name)));
 }
 
 Result<Format> DetectFormatFromText(const std::string& name, std::string_view head) {
   std::string lower_name = Lower(name);
   if (EndsWith(lower_name, ".jsonl") || EndsWith(lower_name, ".ndjson")) return Format::kJsonl;
   if (head.size() >= 3 && std::memcmp(head.data(), "\xEF\xBB\xBF", 3) == 0) head.remove_prefix(3);
+  if (std::optional<Format> archive = DetectArchiveFormat(lower_name, head)) return *archive;
 
   std::string_view first;  // first non-blank line
   int edge_lines = 0;
@@ -183,6 +208,8 @@ Result<Format> DetectFormatFromText(const std::string& name, std::string_view he
 }
 
 Result<Format> DetectFormat(const std::string& path) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode)) return DetectFolderFormat(path);
   FilePtr file(std::fopen(path.c_str(), "rb"));
   if (!file) return OpenStatus(path, errno);
   std::string head(kDetectBytes, '\0');
@@ -198,14 +225,22 @@ Result<ReadCounts> ReadFile(const std::string& path, const ReadOptions& options,
                             const EventCallback& on_event, const RejectCallback& on_reject) {
   struct stat info {};
   if (::stat(path.c_str(), &info) != 0) return OpenStatus(path, errno);
-  if (S_ISDIR(info.st_mode)) {
-    return InvalidArgument(fmt::format("{}: is a directory; give the files inside it", path));
-  }
   const auto size = static_cast<int64_t>(info.st_size);
   Format format = options.format;
   if (format == Format::kAuto) {
-    if (size == 0) return ReadCounts{};  // nothing to read in any format
-    RAPPORT_ASSIGN_OR_RETURN(format, DetectFormat(path));
+    if (S_ISDIR(info.st_mode)) {
+      RAPPORT_ASSIGN_OR_RETURN(format, DetectFolderFormat(path));
+    } else {
+      if (size == 0) return ReadCounts{};  // nothing to read in any format
+      RAPPORT_ASSIGN_OR_RETURN(format, DetectFormat(path));
+    }
+  }
+  if (IsArchiveFormat(format)) return ReadArchive(format, path, options, on_event, on_reject);
+  if (S_ISDIR(info.st_mode)) {
+    return InvalidArgument(fmt::format(
+        "{}: is a directory; give the files inside it, or an archive folder (twitter, mastodon, "
+        "messenger)",
+        path));
   }
   FilePtr file(std::fopen(path.c_str(), "rb"));
   if (!file) return OpenStatus(path, errno);
@@ -228,6 +263,9 @@ Result<ReadCounts> ReadBuffer(std::string_view data, const std::string& name,
   if (format == Format::kAuto) {
     if (Trim(data).empty()) return ReadCounts{};
     RAPPORT_ASSIGN_OR_RETURN(format, DetectFormatFromText(name, data.substr(0, kDetectBytes)));
+  }
+  if (IsArchiveFormat(format)) {
+    return ReadArchiveBuffer(format, data, name, options, on_event, on_reject);
   }
   BufferSource source(data);
   ReadCounts counts;

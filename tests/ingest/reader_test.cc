@@ -9,7 +9,9 @@ namespace rapport::ingest {
 namespace {
 
 TEST(IngestFormatTest, NamesRoundTrip) {
-  for (Format format : {Format::kAuto, Format::kCsv, Format::kJsonl, Format::kSnap}) {
+  for (Format format : {Format::kAuto, Format::kCsv, Format::kJsonl, Format::kSnap,
+                        Format::kTwitterArchive, Format::kMastodonArchive, Format::kMbox,
+                        Format::kWxr, Format::kMessenger, Format::kCallLog}) {
     Result<Format> parsed = ParseFormat(FormatName(format));
     ASSERT_TRUE(parsed.ok());
     EXPECT_EQ(*parsed, format);
@@ -17,7 +19,9 @@ TEST(IngestFormatTest, NamesRoundTrip) {
   EXPECT_EQ(*ParseFormat("JSONL"), Format::kJsonl);
   Result<Format> bad = ParseFormat("xml");
   ASSERT_FALSE(bad.ok());
-  EXPECT_EQ(bad.status().message(), "unknown format \"xml\"; use auto, csv, jsonl or snap");
+  EXPECT_EQ(bad.status().message(),
+            "unknown format \"xml\"; use auto, csv, jsonl, snap, twitter, mastodon, mbox, wxr, "
+            "messenger or calls");
 }
 
 TEST(IngestDetectTest, DetectsFromNameAndContent) {

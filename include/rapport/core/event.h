@@ -60,8 +60,10 @@ struct Event {
   double time = 0;  // seconds since 1970-01-01 UTC; fractions kept where the source has them
   Channel channel = Channel::kOther;
   Kind kind = Kind::kPost;
-  std::string actor;                 // the identity that acted
-  std::vector<std::string> targets;  // empty for a broadcast post
+  std::string actor;                      // the identity that acted (docs/formats.md, "Identities")
+  std::vector<std::string> targets;       // empty for a broadcast post
+  std::string actor_name;                 // the actor's display name, when the source has one
+  std::vector<std::string> target_names;  // display names parallel to targets (may be empty)
   bool is_private = false;
   double duration = 0;           // seconds, for calls and meetings; 0 when unknown
   std::optional<double> effort;  // overrides the kind's default effort when set

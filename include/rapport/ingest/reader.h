@@ -29,7 +29,18 @@ inline constexpr size_t kMaxRawBytes = 64 * 1024;
 // Lines longer than this are rejected without being held in memory.
 inline constexpr int64_t kMaxLineBytes = 1024 * 1024;
 
-enum class Format { kAuto, kCsv, kJsonl, kSnap };
+enum class Format {
+  kAuto,
+  kCsv,
+  kJsonl,
+  kSnap,
+  kTwitterArchive,   // X/Twitter "Your archive": the folder, its data/ folder, or one .js file
+  kMastodonArchive,  // Mastodon account archive: the folder or its outbox.json
+  kMbox,             // email in mbox form (mboxo, mboxrd), via gmime
+  kWxr,              // WordPress WXR export (XML), via pugixml
+  kMessenger,  // Facebook "Download Your Information" Messenger JSON (folder or message_N.json)
+  kCallLog,    // calls and SMS: the documented CSV schema or an Android backup XML
+};
 std::string_view FormatName(Format format);
 Result<Format> ParseFormat(std::string_view name);  // "auto", "csv", "jsonl", "snap"
 
@@ -38,9 +49,24 @@ Result<Format> ParseFormat(std::string_view name);  // "auto", "csv", "jsonl", "
 // two to four numbers (space, tab or comma separated) mean SNAP. The error says how to force one.
 Result<Format> DetectFormat(const std::string& path);
 
+// What a reader learned about an identity beyond the events: its display name, that it is the
+// same account as another identity (a safe, source-given link, e.g. a Mastodon acct and its
+// profile URL, or a Twitter handle and its numeric account id), or that it belongs to the
+// archive's owner. The store applies hints; every merge keeps its reason.
+struct IdentityHint {
+  std::string identity;
+  std::string display_name;  // empty when unknown
+  std::string same_as;       // another identity of the same person, or empty
+  std::string reason;        // why same_as holds: "Mastodon actor.json: acct and profile URL"
+  bool is_owner = false;     // the identity is the archive owner's ("me")
+};
+using IdentityCallback = std::function<void(IdentityHint&&)>;
+
 struct ReadOptions {
   Format format = Format::kAuto;
   bool keep_text = false;  // keep the optional text column (off by default: privacy)
+  // Receives identity hints (archive readers); may be empty.
+  IdentityCallback on_identity;
   // Called now and then with bytes consumed so far and the file size, for progress display.
   std::function<void(int64_t bytes_done, int64_t bytes_total)> progress;
 
