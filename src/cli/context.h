@@ -45,5 +45,6 @@ void AddImportCommand(CLI::App& app, const GlobalOptions& global, int* exit_code
 void AddScoreCommands(CLI::App& app, const GlobalOptions& global, int* exit_code);
 void AddLogCommand(CLI::App& app, const GlobalOptions& global, int* exit_code);
 void AddDemoCommand(CLI::App& app, const GlobalOptions& global, int* exit_code);
+void AddPeopleCommands(CLI::App& app, const GlobalOptions& global, int* exit_code);
 
 }  // namespace rapport::cli

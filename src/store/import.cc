@@ -87,9 +87,16 @@ Result<FileImportReport> ImportFile(Store& store, const std::string& path,
     if (rejects && reject_status.ok()) reject_status = rejects->Write(reject);
   };
 
+  // Identity hints land in the same transaction as the events around them.
+  Status hint_status;
+  read_options.on_identity = [&](ingest::IdentityHint&& hint) {
+    if (hint_status.ok()) hint_status = store.ApplyHint(hint);
+  };
+
   int in_batch = 0;
   RAPPORT_RETURN_IF_ERROR(store.BeginBatch());
   auto on_event = [&](Event&& event) -> Status {
+    RAPPORT_RETURN_IF_ERROR(hint_status);
     RAPPORT_ASSIGN_OR_RETURN(bool inserted, store.InsertEvent(event));
     ++(inserted ? report.accepted : report.duplicate);
     if (++in_batch >= options.batch_size) {
@@ -103,6 +110,10 @@ Result<FileImportReport> ImportFile(Store& store, const std::string& path,
   if (!counts.ok()) {
     (void)store.RollbackBatch();
     return counts.status();
+  }
+  if (!hint_status.ok()) {
+    (void)store.RollbackBatch();
+    return hint_status;
   }
   RAPPORT_RETURN_IF_ERROR(store.CommitBatch());
   RAPPORT_RETURN_IF_ERROR(reject_status);

@@ -8,7 +8,9 @@
 #include <cmath>
 #include <limits>
 #include <unordered_map>
+#include <unordered_set>
 
+#include "rapport/core/identity.h"
 #include "sqlite_util.h"
 
 namespace rapport::store {
@@ -24,7 +26,17 @@ CREATE TABLE IF NOT EXISTS people(
 CREATE TABLE IF NOT EXISTS identities(
   id INTEGER PRIMARY KEY,
   value TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL,
+  display_name TEXT,
   person_id INTEGER NOT NULL REFERENCES people(id));
+CREATE TABLE IF NOT EXISTS merges(
+  id INTEGER PRIMARY KEY,
+  identity_id INTEGER NOT NULL REFERENCES identities(id),
+  from_person INTEGER,
+  to_person INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')));
+CREATE INDEX IF NOT EXISTS merges_identity ON merges(identity_id);
 CREATE INDEX IF NOT EXISTS identities_person ON identities(person_id);
 CREATE TABLE IF NOT EXISTS imports(
   id INTEGER PRIMARY KEY,
@@ -81,6 +93,7 @@ struct Store::Statements {
   Statement insert_person;
   Statement insert_identity;
   std::unordered_map<std::string, int64_t> identity_cache;
+  std::unordered_set<int64_t> named_identities;
 };
 
 Store::Store(std::string path, sqlite3* db)
@@ -125,7 +138,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {
                            Statement::Prepare(db, "INSERT INTO people(name) VALUES (?1)"));
   RAPPORT_ASSIGN_OR_RETURN(
       s.insert_identity,
-      Statement::Prepare(db, "INSERT INTO identities(value, person_id) VALUES (?1, ?2)"));
+      Statement::Prepare(db, "INSERT INTO identities(value, kind, person_id) VALUES (?1, ?2, ?3)"));
   return store;
 }
 
@@ -151,8 +164,9 @@ Status Store::RollbackBatch() {
   return Exec("ROLLBACK");
 }
 
-Result<int64_t> Store::IdentityId(const std::string& value) {
+Result<int64_t> Store::IdentityId(const std::string& raw_value) {
   Statements& s = *statements_;
+  const std::string value = NormalizeIdentity(raw_value);
   if (auto it = s.identity_cache.find(value); it != s.identity_cache.end()) return it->second;
   s.find_identity.Bind(1, value);
   RAPPORT_ASSIGN_OR_RETURN(bool found, s.find_identity.Step());
@@ -163,7 +177,9 @@ Result<int64_t> Store::IdentityId(const std::string& value) {
     s.insert_person.Bind(1, value);
     RAPPORT_RETURN_IF_ERROR(s.insert_person.Run());
     int64_t person_id = sqlite3_last_insert_rowid(db_);
-    s.insert_identity.Bind(1, value).Bind(2, person_id);
+    s.insert_identity.Bind(1, value)
+        .Bind(2, IdentityKindName(KindOfIdentity(value)))
+        .Bind(3, person_id);
     RAPPORT_RETURN_IF_ERROR(s.insert_identity.Run());
     id = sqlite3_last_insert_rowid(db_);
   }
@@ -196,10 +212,18 @@ Result<bool> Store::InsertEvent(const Event& event) {
   RAPPORT_RETURN_IF_ERROR(s.insert_event.Run());
   if (sqlite3_changes(db_) == 0) return false;
   int64_t event_id = sqlite3_last_insert_rowid(db_);
-  for (const std::string& target : event.targets) {
-    RAPPORT_ASSIGN_OR_RETURN(int64_t target_id, IdentityId(target));
+  // Display names: each identity's first one is kept (once per store session, not per event).
+  auto name = [&](int64_t identity, const std::string& display_name) -> Status {
+    if (display_name.empty() || !s.named_identities.insert(identity).second) return Status::Ok();
+    return SetDisplayName(identity, display_name);
+  };
+  RAPPORT_RETURN_IF_ERROR(name(actor, event.actor_name));
+  for (size_t i = 0; i < event.targets.size(); ++i) {
+    RAPPORT_ASSIGN_OR_RETURN(int64_t target_id, IdentityId(event.targets[i]));
     s.insert_target.Bind(1, event_id).Bind(2, target_id);
     RAPPORT_RETURN_IF_ERROR(s.insert_target.Run());
+    if (i < event.target_names.size())
+      RAPPORT_RETURN_IF_ERROR(name(target_id, event.target_names[i]));
   }
   return true;
 }
@@ -333,9 +357,10 @@ Result<Person> Store::FindPerson(const std::string& query) const {
   }
   RAPPORT_ASSIGN_OR_RETURN(std::vector<Person> people, ListPeople());
   // Exact identity first, then "#id" or a bare id, then exact name, then unique substring.
+  const std::string normal = NormalizeIdentity(wanted);
   for (const Person& person : people) {
     for (const std::string& identity : person.identities) {
-      if (identity == wanted) return person;
+      if (identity == normal) return person;
     }
   }
   std::string id_text = wanted.starts_with('#') ? wanted.substr(1) : wanted;
@@ -460,6 +485,215 @@ Result<std::vector<ScoreRecord>> Store::ScoreHistory(int64_t person_id) const {
                               query.Text(4)});
   }
   return out;
+}
+
+}  // namespace rapport::store
+
+namespace rapport::store {
+
+Result<int64_t> Store::PersonOfIdentity(int64_t identity_id) const {
+  RAPPORT_ASSIGN_OR_RETURN(
+      Statement query, Statement::Prepare(db_, "SELECT person_id FROM identities WHERE id = ?1"));
+  query.Bind(1, identity_id);
+  RAPPORT_ASSIGN_OR_RETURN(bool row, query.Step());
+  if (!row) return NotFound(fmt::format("no identity #{}", identity_id));
+  return query.Int(0);
+}
+
+Status Store::SetDisplayName(int64_t identity_id, const std::string& display_name) {
+  RAPPORT_ASSIGN_OR_RETURN(
+      Statement set_identity,
+      Statement::Prepare(db_,
+                         "UPDATE identities SET display_name = ?2 WHERE id = ?1 AND "
+                         "(display_name IS NULL OR display_name = '')"));
+  set_identity.Bind(1, identity_id).Bind(2, display_name);
+  RAPPORT_RETURN_IF_ERROR(set_identity.Run());
+  // The person takes the name unless someone named them: their name is still an identity value.
+  RAPPORT_ASSIGN_OR_RETURN(
+      Statement set_person,
+      Statement::Prepare(db_,
+                         "UPDATE people SET name = ?2 WHERE id = (SELECT person_id FROM "
+                         "identities WHERE id = ?1) AND name IN (SELECT value FROM identities "
+                         "WHERE person_id = people.id)"));
+  set_person.Bind(1, identity_id).Bind(2, display_name);
+  return set_person.Run();
+}
+
+Status Store::ApplyHint(const ingest::IdentityHint& hint) {
+  if (hint.identity.empty()) return Status::Ok();
+  RAPPORT_ASSIGN_OR_RETURN(int64_t identity, IdentityId(hint.identity));
+  if (!hint.display_name.empty()) {
+    RAPPORT_RETURN_IF_ERROR(SetDisplayName(identity, hint.display_name));
+  }
+  if (!hint.same_as.empty()) {
+    RAPPORT_ASSIGN_OR_RETURN(int64_t other, IdentityId(hint.same_as));
+    RAPPORT_ASSIGN_OR_RETURN(int64_t a, PersonOfIdentity(identity));
+    RAPPORT_ASSIGN_OR_RETURN(int64_t b, PersonOfIdentity(other));
+    if (a != b) {
+      RAPPORT_RETURN_IF_ERROR(
+          MergePeople(a, b, hint.reason.empty() ? "same account (reader)" : hint.reason).status());
+    }
+  }
+  if (hint.is_owner) {
+    RAPPORT_ASSIGN_OR_RETURN(std::string owner, OwnerIdentity());
+    RAPPORT_ASSIGN_OR_RETURN(Statement find,
+                             Statement::Prepare(db_, "SELECT id FROM identities WHERE value = ?1"));
+    find.Bind(1, NormalizeIdentity(owner));
+    RAPPORT_ASSIGN_OR_RETURN(bool owner_exists, find.Step());
+    if (!owner_exists) {
+      // The first owner identity seen becomes "me".
+      RAPPORT_RETURN_IF_ERROR(SetOwnerIdentity(NormalizeIdentity(hint.identity)));
+    } else {
+      RAPPORT_ASSIGN_OR_RETURN(int64_t owner_person, PersonOfIdentity(find.Int(0)));
+      RAPPORT_ASSIGN_OR_RETURN(int64_t person, PersonOfIdentity(identity));
+      if (person != owner_person) {
+        RAPPORT_RETURN_IF_ERROR(
+            MergePeople(owner_person, person,
+                        "the archive owner's own account" +
+                            (hint.reason.empty() ? std::string() : " (" + hint.reason + ")"))
+                .status());
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+Result<int64_t> Store::MergePeople(int64_t into, int64_t from, const std::string& reason) {
+  if (into == from) return into;
+  RAPPORT_RETURN_IF_ERROR(Exec("SAVEPOINT merge_people"));
+  auto run = [&]() -> Status {
+    RAPPORT_ASSIGN_OR_RETURN(
+        Statement record,
+        Statement::Prepare(db_,
+                           "INSERT INTO merges(identity_id, from_person, to_person, reason) "
+                           "SELECT id, ?1, ?2, ?3 FROM identities WHERE person_id = ?1"));
+    record.Bind(1, from).Bind(2, into).Bind(3, reason);
+    RAPPORT_RETURN_IF_ERROR(record.Run());
+    if (sqlite3_changes(db_) == 0) return NotFound(fmt::format("no person #{}", from));
+    // Keep a chosen name; take the other's when ours is only an identity value.
+    RAPPORT_ASSIGN_OR_RETURN(
+        Statement rename,
+        Statement::Prepare(db_,
+                           "UPDATE people SET name = (SELECT name FROM people WHERE id = ?2) "
+                           "WHERE id = ?1 AND name IN (SELECT value FROM identities WHERE "
+                           "person_id = ?1) AND (SELECT name FROM people WHERE id = ?2) NOT IN "
+                           "(SELECT value FROM identities WHERE person_id = ?2)"));
+    rename.Bind(1, into).Bind(2, from);
+    RAPPORT_RETURN_IF_ERROR(rename.Run());
+    RAPPORT_ASSIGN_OR_RETURN(
+        Statement move,
+        Statement::Prepare(db_, "UPDATE identities SET person_id = ?1 WHERE person_id = ?2"));
+    move.Bind(1, into).Bind(2, from);
+    RAPPORT_RETURN_IF_ERROR(move.Run());
+    RAPPORT_ASSIGN_OR_RETURN(Statement remove,
+                             Statement::Prepare(db_, "DELETE FROM people WHERE id = ?1"));
+    remove.Bind(1, from);
+    return remove.Run();
+  };
+  Status status = run();
+  if (!status.ok()) {
+    (void)Exec("ROLLBACK TO merge_people; RELEASE merge_people");
+    return status;
+  }
+  RAPPORT_RETURN_IF_ERROR(Exec("RELEASE merge_people"));
+  return into;
+}
+
+Result<int64_t> Store::SplitIdentity(int64_t person_id, const std::string& identity,
+                                     const std::string& reason) {
+  RAPPORT_ASSIGN_OR_RETURN(std::vector<IdentityInfo> identities, IdentitiesOf(person_id));
+  const std::string value = NormalizeIdentity(identity);
+  const IdentityInfo* found = nullptr;
+  for (const IdentityInfo& info : identities) {
+    if (info.value == value) found = &info;
+  }
+  if (found == nullptr) {
+    std::string names;
+    for (const IdentityInfo& info : identities) names += (names.empty() ? "" : ", ") + info.value;
+    return NotFound(fmt::format("person #{} has no identity \"{}\"; their identities: {}",
+                                person_id, identity, names));
+  }
+  if (identities.size() == 1) {
+    return InvalidArgument(fmt::format(
+        "\"{}\" is the only identity of person #{}: nothing to split", value, person_id));
+  }
+  RAPPORT_RETURN_IF_ERROR(Exec("SAVEPOINT split_identity"));
+  auto run = [&]() -> Result<int64_t> {
+    RAPPORT_ASSIGN_OR_RETURN(Statement create,
+                             Statement::Prepare(db_, "INSERT INTO people(name) VALUES (?1)"));
+    create.Bind(1, found->display_name.empty() ? found->value : found->display_name);
+    RAPPORT_RETURN_IF_ERROR(create.Run());
+    const int64_t fresh = sqlite3_last_insert_rowid(db_);
+    RAPPORT_ASSIGN_OR_RETURN(
+        Statement move,
+        Statement::Prepare(db_, "UPDATE identities SET person_id = ?1 WHERE id = ?2"));
+    move.Bind(1, fresh).Bind(2, found->id);
+    RAPPORT_RETURN_IF_ERROR(move.Run());
+    RAPPORT_ASSIGN_OR_RETURN(
+        Statement record,
+        Statement::Prepare(db_,
+                           "INSERT INTO merges(identity_id, from_person, to_person, reason) "
+                           "VALUES (?1, ?2, ?3, ?4)"));
+    record.Bind(1, found->id).Bind(2, person_id).Bind(3, fresh).Bind(4, reason);
+    RAPPORT_RETURN_IF_ERROR(record.Run());
+    return fresh;
+  };
+  Result<int64_t> fresh = run();
+  if (!fresh.ok()) {
+    (void)Exec("ROLLBACK TO split_identity; RELEASE split_identity");
+    return fresh.status();
+  }
+  RAPPORT_RETURN_IF_ERROR(Exec("RELEASE split_identity"));
+  return fresh;
+}
+
+Result<std::vector<IdentityInfo>> Store::IdentitiesOf(int64_t person_id) const {
+  RAPPORT_ASSIGN_OR_RETURN(
+      Statement query,
+      Statement::Prepare(db_,
+                         "SELECT i.id, i.value, i.kind, coalesce(i.display_name, ''), "
+                         "coalesce((SELECT m.reason FROM merges m WHERE m.identity_id = i.id AND "
+                         "m.to_person = i.person_id ORDER BY m.id DESC LIMIT 1), '') "
+                         "FROM identities i WHERE i.person_id = ?1 ORDER BY i.id"));
+  query.Bind(1, person_id);
+  std::vector<IdentityInfo> out;
+  while (true) {
+    RAPPORT_ASSIGN_OR_RETURN(bool row, query.Step());
+    if (!row) break;
+    IdentityInfo info{query.Int(0), query.Text(1), query.Text(2), query.Text(3), query.Text(4)};
+    if (info.why.empty()) info.why = "first seen as this person's identity";
+    out.push_back(std::move(info));
+  }
+  return out;
+}
+
+Result<std::vector<std::pair<int64_t, int64_t>>> Store::EventCountsByPerson() const {
+  RAPPORT_ASSIGN_OR_RETURN(
+      Statement query,
+      Statement::Prepare(
+          db_,
+          "SELECT person_id, count(*) FROM ("
+          "SELECT i.person_id AS person_id FROM events e JOIN identities i ON i.id = e.actor "
+          "UNION ALL SELECT i.person_id FROM event_targets t JOIN identities i ON "
+          "i.id = t.identity_id) GROUP BY person_id"));
+  std::vector<std::pair<int64_t, int64_t>> out;
+  while (true) {
+    RAPPORT_ASSIGN_OR_RETURN(bool row, query.Step());
+    if (!row) break;
+    out.emplace_back(query.Int(0), query.Int(1));
+  }
+  return out;
+}
+
+}  // namespace rapport::store
+
+namespace rapport::store {
+
+Status Store::RenamePerson(int64_t person_id, const std::string& name) {
+  RAPPORT_ASSIGN_OR_RETURN(Statement rename,
+                           Statement::Prepare(db_, "UPDATE people SET name = ?2 WHERE id = ?1"));
+  rename.Bind(1, person_id).Bind(2, name);
+  return rename.Run();
 }
 
 }  // namespace rapport::store

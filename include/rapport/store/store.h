@@ -15,6 +15,7 @@
 #include "rapport/core/event.h"
 #include "rapport/core/event_log.h"
 #include "rapport/core/status.h"
+#include "rapport/ingest/reader.h"
 
 struct sqlite3;
 
@@ -24,6 +25,15 @@ struct Person {
   int64_t id = 0;
   std::string name;
   std::vector<std::string> identities;
+};
+
+// One identity of a person, and why it belongs to them.
+struct IdentityInfo {
+  int64_t id = 0;
+  std::string value;         // normal form (NormalizeIdentity)
+  std::string kind;          // IdentityKindName
+  std::string display_name;  // as a source gave it; may be empty
+  std::string why;           // the reason of the merge that brought it here, or how it came
 };
 
 // One past computation of a person's scores (the scores table).
@@ -77,6 +87,26 @@ class Store {
   Result<Person> FindPerson(const std::string& query) const;
   Result<std::vector<Person>> ListPeople() const;
 
+  // Identity resolution. Every change of a person's identities is recorded in the merges table
+  // with its reason, so that `identities` can say why two identities are one person and `split`
+  // can undo a merge.
+  //
+  // Applies a reader's hint: a display name (names the person unless a user named them), a
+  // same-as link (merges the two people), an owner mark (merges into the owner). Works inside or
+  // outside a batch.
+  Status ApplyHint(const ingest::IdentityHint& hint);
+  // Moves every identity of person `from` to person `into` and deletes `from`. Returns `into`.
+  Result<int64_t> MergePeople(int64_t into, int64_t from, const std::string& reason);
+  // Moves one identity of a person to a new person of its own. Returns the new person's id.
+  // An error when it is the person's only identity.
+  Result<int64_t> SplitIdentity(int64_t person_id, const std::string& identity,
+                                const std::string& reason);
+  Result<std::vector<IdentityInfo>> IdentitiesOf(int64_t person_id) const;
+  // Names a person; a name given here is kept over display names from sources.
+  Status RenamePerson(int64_t person_id, const std::string& name);
+  // Counts of events each person took part in (as actor or target), by person id.
+  Result<std::vector<std::pair<int64_t, int64_t>>> EventCountsByPerson() const;
+
   // The identity that stands for the user ("me"): meta key "owner", default "me".
   Result<std::string> OwnerIdentity() const;
   Status SetOwnerIdentity(const std::string& identity);
@@ -92,6 +122,8 @@ class Store {
   explicit Store(std::string path, sqlite3* db);
   Status Exec(const char* sql) const;
   Result<int64_t> IdentityId(const std::string& value);
+  Result<int64_t> PersonOfIdentity(int64_t identity_id) const;
+  Status SetDisplayName(int64_t identity_id, const std::string& display_name);
 
   std::string path_;
   sqlite3* db_;
