@@ -46,7 +46,12 @@ int RunImport(const GlobalOptions& global, const ImportArgs& args) {
   Result<std::unique_ptr<store::Store>> store = OpenStore(global);
   if (!store.ok()) return Fail(store.status());
   if (!args.owner.empty()) {
-    Status status = (*store)->SetOwnerIdentity(args.owner);
+    // Like an archive's own owner: the first becomes "me", later ones join that person.
+    ingest::IdentityHint owner;
+    owner.identity = args.owner;
+    owner.is_owner = true;
+    owner.reason = "import --owner " + args.owner;
+    Status status = (*store)->ApplyHint(owner);
     if (!status.ok()) return Fail(status);
   }
   options.rejects_path = store::RejectsPathFor(global.db);
