@@ -75,7 +75,7 @@ CREATE TABLE IF NOT EXISTS scores(
   rapport_score REAL NOT NULL,
   components TEXT NOT NULL,
   PRIMARY KEY(person_id, as_of));
-INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '1');
+INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '2');
 )sql";
 
 std::string Lower(std::string text) {
@@ -121,6 +121,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {
     return status.WithContext(fmt::format(
         "{} is not a Rapport database (or is damaged); give another path with --db", path));
   }
+  RAPPORT_RETURN_IF_ERROR(store->Migrate());
   Statements& s = *store->statements_;
   RAPPORT_ASSIGN_OR_RETURN(
       s.insert_event,
@@ -140,6 +141,22 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {
       s.insert_identity,
       Statement::Prepare(db, "INSERT INTO identities(value, kind, person_id) VALUES (?1, ?2, ?3)"));
   return store;
+}
+
+Status Store::Migrate() {
+  // Version 1 databases lack the identity kind and display name columns.
+  RAPPORT_ASSIGN_OR_RETURN(
+      Statement columns,
+      Statement::Prepare(db_, "SELECT count(*) FROM pragma_table_info('identities') "
+                              "WHERE name = 'kind'"));
+  RAPPORT_ASSIGN_OR_RETURN(bool row, columns.Step());
+  if (row && columns.Int(0) == 0) {
+    RAPPORT_RETURN_IF_ERROR(
+        Exec("ALTER TABLE identities ADD COLUMN kind TEXT NOT NULL DEFAULT 'other'; "
+             "ALTER TABLE identities ADD COLUMN display_name TEXT; "
+             "UPDATE meta SET value = '2' WHERE key = 'schema_version';"));
+  }
+  return Status::Ok();
 }
 
 Status Store::Exec(const char* sql) const {

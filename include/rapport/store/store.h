@@ -121,6 +121,7 @@ class Store {
  private:
   explicit Store(std::string path, sqlite3* db);
   Status Exec(const char* sql) const;
+  Status Migrate();  // brings an older schema up to date
   Result<int64_t> IdentityId(const std::string& value);
   Result<int64_t> PersonOfIdentity(int64_t identity_id) const;
   Status SetDisplayName(int64_t identity_id, const std::string& display_name);
