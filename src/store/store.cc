@@ -146,9 +146,9 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {
 Status Store::Migrate() {
   // Version 1 databases lack the identity kind and display name columns.
   RAPPORT_ASSIGN_OR_RETURN(
-      Statement columns,
-      Statement::Prepare(db_, "SELECT count(*) FROM pragma_table_info('identities') "
-                              "WHERE name = 'kind'"));
+      Statement columns, Statement::Prepare(db_,
+                                            "SELECT count(*) FROM pragma_table_info('identities') "
+                                            "WHERE name = 'kind'"));
   RAPPORT_ASSIGN_OR_RETURN(bool row, columns.Step());
   if (row && columns.Int(0) == 0) {
     RAPPORT_RETURN_IF_ERROR(
