@@ -8,6 +8,7 @@
 
 #include "context.h"
 #include "rapport/cli/app.h"
+#include "rapport/core/time.h"
 #include "rapport/store/import.h"
 
 namespace rapport::cli {
@@ -20,6 +21,7 @@ struct ImportArgs {
   bool keep_text = false;
   std::string channel, kind;
   std::string owner;
+  std::string undated_at;
   bool quiet = false;
 };
 
@@ -29,6 +31,11 @@ int RunImport(const GlobalOptions& global, const ImportArgs& args) {
   if (!format.ok()) return Fail(format.status());
   options.read.format = *format;
   options.read.keep_text = args.keep_text;
+  if (!args.undated_at.empty()) {
+    Result<double> undated = ParseTime(args.undated_at);
+    if (!undated.ok()) return Fail(undated.status().WithContext("--undated-at"));
+    options.read.undated_time = *undated;
+  }
   if (!args.channel.empty()) {
     options.read.channel = ParseChannel(args.channel);
     if (!options.read.channel) {
@@ -114,9 +121,14 @@ int RunImport(const GlobalOptions& global, const ImportArgs& args) {
 void AddImportCommand(CLI::App& app, const GlobalOptions& global, int* exit_code) {
   auto args = std::make_shared<ImportArgs>();
   CLI::App* command = app.add_subcommand(
-      "import", "Read events from files into the database (CSV, JSONL, SNAP edge lists)");
-  command->add_option("files", args->files, "Files to import")->required();
-  command->add_option("--format", args->format, "auto, csv, jsonl or snap")->capture_default_str();
+      "import",
+      "Read events into the database: CSV, JSONL, SNAP edge lists, and personal archives (X, "
+      "Mastodon, mbox, WordPress, Messenger, calls and SMS)");
+  command->add_option("files", args->files, "Files or archive folders to import")->required();
+  command
+      ->add_option("--format", args->format,
+                   "auto, csv, jsonl, snap, twitter, mastodon, mbox, wxr, messenger or calls")
+      ->capture_default_str();
   command
       ->add_option("--max-rejects", args->max_rejects,
                    "Rejected records tolerated before the exit code is 1")
@@ -129,6 +141,9 @@ void AddImportCommand(CLI::App& app, const GlobalOptions& global, int* exit_code
                       "SNAP only: kind of the edges (default message; rating for ratings)");
   command->add_option("--owner", args->owner,
                       "The identity that is you in these files (answers to `me`)");
+  command->add_option("--undated-at", args->undated_at,
+                      "Date for records without one (SNAP pairs, X follows); default: the "
+                      "file's modification time");
   command->add_flag("-q,--quiet", args->quiet, "Print only errors");
   command->callback([&global, args, exit_code] { *exit_code = RunImport(global, *args); });
 }

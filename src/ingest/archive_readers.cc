@@ -79,8 +79,14 @@ Result<Format> DetectFolderFormat(const std::string& path) {
   }
   if (exists("outbox.json")) return Format::kMastodonArchive;
   if (exists("messages/inbox") || exists("inbox") || exists("message_1.json") ||
-      exists("your_activity_across_facebook/messages/inbox")) {
+      exists("archived_threads") || exists("your_activity_across_facebook/messages/inbox")) {
     return Format::kMessenger;
+  }
+  // An inbox folder given directly: its thread folders hold message_1.json.
+  for (const fs::directory_entry& entry : fs::directory_iterator(path, error)) {
+    if (entry.is_directory(error) && fs::exists(entry.path() / "message_1.json", error)) {
+      return Format::kMessenger;
+    }
   }
   return InvalidArgument(fmt::format(
       "{}: is a folder, but not a known archive (looked for tweets.js or data/tweets.js, "
