@@ -7,6 +7,7 @@
 
 #include "context.h"
 #include "rapport/cli/app.h"
+#include "rapport/core/identity.h"
 #include "rapport/core/time.h"
 
 namespace rapport::cli {
@@ -70,14 +71,20 @@ int RunLog(const GlobalOptions& global, const LogArgs& args) {
   Result<std::string> owner = (*store)->OwnerIdentity();
   if (!owner.ok()) return Fail(owner.status());
   // The person may be known (use their first identity) or new (the text becomes an identity).
-  std::string other = args.with;
+  std::string other = NormalizeIdentity(args.with);
   Result<store::Person> person = (*store)->FindPerson(args.with);
   if (person.ok()) {
     other = person->identities.front();
+    Result<store::Person> me = (*store)->FindPerson("me");
+    if (me.ok() && me->id == person->id) {
+      return Fail(InvalidArgument("--with names you; name the other person"));
+    }
   } else if (person.status().code() != StatusCode::kNotFound) {
     return Fail(person.status());
   }
-  if (other == *owner) return Fail(InvalidArgument("--with names you; name the other person"));
+  if (other == NormalizeIdentity(*owner)) {
+    return Fail(InvalidArgument("--with names you; name the other person"));
+  }
 
   Event event;
   event.time = time;

@@ -106,6 +106,8 @@ int RunSplit(const GlobalOptions& global, const PeopleArgs& args) {
   return kExitOk;
 }
 
+int ApplyAliases(store::Store& store, const std::string& file, const toml::array& people);
+
 // The alias file: TOML, one [[person]] table per person:
 //   [[person]]
 //   name = "Maya Lin"                 # optional
@@ -126,46 +128,63 @@ int RunAlias(const GlobalOptions& global, const PeopleArgs& args) {
   }
   Result<std::unique_ptr<store::Store>> store = OpenStore(global);
   if (!store.ok()) return Fail(store.status());
+  // The whole file applies, or nothing does.
+  if (Status begun = (*store)->BeginBatch(); !begun.ok()) return Fail(begun);
+  int code = ApplyAliases(**store, args.file, *people);
+  if (code != kExitOk) {
+    (void)(*store)->RollbackBatch();
+    return code;
+  }
+  if (Status committed = (*store)->CommitBatch(); !committed.ok()) return Fail(committed);
+  return kExitOk;
+}
+
+int ApplyAliases(store::Store& store, const std::string& file, const toml::array& people) {
   int merges = 0, index = 0;
-  for (const toml::node& node : *people) {
+  for (const toml::node& node : people) {
     ++index;
     const toml::table* entry = node.as_table();
     const toml::array* identities = entry ? (*entry)["identities"].as_array() : nullptr;
     if (identities == nullptr || identities->size() < 1) {
       return Fail(
-          InvalidArgument(fmt::format("{}: person {} has no identities list", args.file, index)));
+          InvalidArgument(fmt::format("{}: person {} has no identities list", file, index)));
     }
     std::vector<std::string> values;
     for (const toml::node& value : *identities) {
-      if (auto text = value.value<std::string>()) values.push_back(*text);
+      auto text = value.value<std::string>();
+      if (!text) {
+        return Fail(InvalidArgument(
+            fmt::format("{}: person {}: every identity must be a string", file, index)));
+      }
+      values.push_back(*text);
     }
-    const std::string reason = fmt::format("alias file {}, person {}", args.file, index);
-    // The first identity that exists anchors the person; the others join it.
+    const std::string reason = fmt::format("alias file {}, person {}", file, index);
+    // Every identity joins the person of the first.
     ingest::IdentityHint hint;
     for (size_t i = 1; i < values.size(); ++i) {
       hint.identity = values[0];
       hint.same_as = values[i];
       hint.reason = reason;
-      Result<store::Person> before = (*store)->FindPerson(values[i]);
-      Status status = (*store)->ApplyHint(hint);
-      if (!status.ok()) return Fail(status.WithContext(args.file));
-      Result<store::Person> after = (*store)->FindPerson(values[0]);
+      Result<store::Person> before = store.FindPerson(values[i]);
+      Status status = store.ApplyHint(hint);
+      if (!status.ok()) return Fail(status.WithContext(file));
+      Result<store::Person> after = store.FindPerson(values[0]);
       if (before.ok() && after.ok() && before->id != after->id) ++merges;
     }
     if (auto name = (*entry)["name"].value<std::string>(); name && !values.empty()) {
       ingest::IdentityHint named;
       named.identity = values[0];
       named.display_name = *name;
-      Status status = (*store)->ApplyHint(named);
+      Status status = store.ApplyHint(named);
       if (!status.ok()) return Fail(status);
-      Result<store::Person> person = (*store)->FindPerson(values[0]);
+      Result<store::Person> person = store.FindPerson(values[0]);
       if (person.ok()) {
-        Status renamed = (*store)->RenamePerson(person->id, *name);
+        Status renamed = store.RenamePerson(person->id, *name);
         if (!renamed.ok()) return Fail(renamed);
       }
     }
   }
-  fmt::print("{}: {} people, {} merges applied\n", args.file, index, merges);
+  fmt::print("{}: {} people, {} merges applied\n", file, index, merges);
   return kExitOk;
 }
 
@@ -188,7 +207,7 @@ void AddPeopleCommands(CLI::App& app, const GlobalOptions& global, int* exit_cod
   {
     auto args = std::make_shared<PeopleArgs>();
     CLI::App* command =
-        app.add_subcommand("merge", "Make two people one (B's identities join A); reversible");
+        app.add_subcommand("merge", "Make two people one (B's identities join A); undo with split");
     command->add_option("a", args->a, "The person who stays")->required();
     command->add_option("b", args->b, "The person who joins A")->required();
     command->add_option("--reason", args->reason, "Why (kept, shown by `identities`)");

@@ -44,7 +44,10 @@ Result<Prepared> Prepare(const GlobalOptions& global, const ViewArgs& args) {
   RAPPORT_ASSIGN_OR_RETURN(prepared.scored, OpenAndScore(global, args.as_of));
   if (!args.person.empty()) {
     RAPPORT_ASSIGN_OR_RETURN(prepared.person, prepared.scored.store->FindPerson(args.person));
-    prepared.index = IndexOf(prepared.scored.log, prepared.person->id);
+    // Only a scored person (one with events at or before as_of) has ties to show.
+    if (prepared.scored.run.Find(prepared.person->id) != nullptr) {
+      prepared.index = IndexOf(prepared.scored.log, prepared.person->id);
+    }
   }
   return prepared;
 }
@@ -55,7 +58,7 @@ int RunScore(const GlobalOptions& global, const ViewArgs& args) {
   Result<Scored> scored = OpenAndScore(global, args.as_of);
   if (!scored.ok()) return Fail(scored.status());
   const score::ScoreRun& run = scored->run;
-  // Every score run is kept: it is the history `history` can show without recomputing.
+  // Every score run is recorded in the store (the scores table), for audit and for scripts.
   std::vector<store::ScoreRecord> records;
   for (const score::PersonScore& person : run.people) {
     records.push_back({run.as_of, person.id, person.volume_score, person.rapport_score,
@@ -82,7 +85,8 @@ int RunTies(const GlobalOptions& global, const ViewArgs& args) {
   int top = args.top;
   if (top == 0 && *format == report::OutputFormat::kTable) top = 20;
   if (prepared->person && !prepared->index) {
-    fmt::print("{} has no ties yet.\n", prepared->person->name);
+    fmt::print("{} has no events at or before {}: no ties yet.\n", prepared->person->name,
+               FormatDate(prepared->scored.run.as_of));
     return kExitOk;
   }
   fmt::print("{}", report::RenderTies(prepared->scored.run, prepared->index, *format, top));
@@ -99,7 +103,8 @@ int RunExplain(const GlobalOptions& global, const ViewArgs& args) {
   if (!prepared.ok()) return Fail(prepared.status());
   const score::ScoreRun& run = prepared->scored.run;
   if (!prepared->index) {
-    fmt::print("{} has no events: nothing to explain.\n", prepared->person->name);
+    fmt::print("{} has no events at or before {}: nothing to explain.\n", prepared->person->name,
+               FormatDate(run.as_of));
     return kExitOk;
   }
   const int top_ties = args.top > 0 ? args.top : 5;

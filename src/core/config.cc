@@ -76,6 +76,12 @@ Status ApplyToml(const toml::table& root, Config& config) {
         ReadNumber(*t, "effort", "call_per_log2_minutes", config.effort.call_per_log2_minutes));
     RAPPORT_RETURN_IF_ERROR(
         ReadNumber(*t, "effort", "meeting_per_log2_hours", config.effort.meeting_per_log2_hours));
+    for (int k = 0; k < kKindCount; ++k) {
+      if (!(config.effort.by_kind[k] >= 0)) {
+        return InvalidArgument(
+            fmt::format("[effort] {} must be 0 or more", KindName(static_cast<Kind>(k))));
+      }
+    }
   }
 
   if (const toml::table* t = SubTable(root, "tie")) {
@@ -118,7 +124,14 @@ Status ApplyToml(const toml::table& root, Config& config) {
         return InvalidArgument(fmt::format("[tie.scale] {} must be positive", kFeatureNames[f]));
       }
     }
-    if (!(tie.half_life_days > 0)) return InvalidArgument("[tie] half_life_days must be positive");
+    if (!(tie.half_life_days > 0) || !(tie.min_usual_gap_days > 0) ||
+        !(tie.single_contact_gap_days > 0)) {
+      return InvalidArgument(
+          "[tie] half_life_days, min_usual_gap_days and single_contact_gap_days must be positive");
+    }
+    if (!(tie.neighbour_min_effort >= 0)) {
+      return InvalidArgument("[tie] neighbour_min_effort must be 0 or more");
+    }
   }
 
   if (const toml::table* t = SubTable(root, "volume")) {
@@ -154,6 +167,9 @@ Status ApplyToml(const toml::table& root, Config& config) {
     RAPPORT_RETURN_IF_ERROR(ReadNumber(*t, "rapport", "w_breadth", r.w_breadth));
     RAPPORT_RETURN_IF_ERROR(ReadNumber(*t, "rapport", "fade_days", r.fade_days));
     if (!(r.fade_days > 0)) return InvalidArgument("[rapport] fade_days must be positive");
+    if (!(iterations >= 1 && iterations <= 1e6) || !(depth_k >= 1 && depth_k <= 1e6)) {
+      return InvalidArgument("[rapport] max_iterations and depth_k must be between 1 and 1000000");
+    }
     r.max_iterations = static_cast<int>(iterations);
     r.depth_k = static_cast<int>(depth_k);
     if (!(r.damping >= 0 && r.damping < 1)) {

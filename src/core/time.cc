@@ -51,6 +51,10 @@ Result<double> ParseTime(std::string_view text) {
       if (ec != std::errc() || ptr != text.data() + text.size() || !std::isfinite(value)) {
         return Malformed(text, "not a number");
       }
+      // Years 1 to 9999; a larger number is usually milliseconds.
+      if (value < -62135596800.0 || value >= 253402300800.0) {
+        return Malformed(text, "outside the years 1 to 9999; milliseconds? divide by 1000");
+      }
       return value;
     }
   }

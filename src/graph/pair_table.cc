@@ -81,9 +81,10 @@ PairTable AggregatePairs(const EventLog& log, const EffortConfig& effort, double
         track.week = week;
         track.week_effort = 0;
       }
-      // Counts the week once, at the event that brings it to the threshold.
+      // Counts the week once, at the event that brings it to the threshold. Distrust is
+      // contact but not a regular relationship: it adds no effort toward an active week.
       const double before = track.week_effort;
-      track.week_effort += per_target;
+      if (!negative) track.week_effort += per_target;
       if (before < kActiveWeekEffort && track.week_effort >= kActiveWeekEffort) {
         ++record.active_weeks;
       }

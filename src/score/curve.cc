@@ -21,18 +21,23 @@ double Quantile(const std::vector<double>& sorted, double q) {
 CurveReference ReferenceOf(std::vector<double> raw) {
   assert(!raw.empty());
   std::sort(raw.begin(), raw.end());
-  return CurveReference{raw.front(), Quantile(raw, 0.5), Quantile(raw, 0.95)};
+  return CurveReference{raw.front(), Quantile(raw, 0.5), Quantile(raw, 0.95), raw.back()};
 }
 
 double CurveScore(const CurveConfig& config, const CurveReference& reference, double raw) {
   const double median_score = config.median_score, p95_score = config.p95_score;
   const double lo = reference.lo, m = reference.median;
-  // A degenerate population (everyone equal above the median) still needs a scale.
-  const double q = std::max(reference.p95, m + 1e-9);
+  const double q = reference.p95 > m ? reference.p95 : reference.max;
   if (raw <= lo) return 1.0;
+  if (q <= m) return p95_score;  // everyone above the minimum is equal: nothing to grade
+  double below_q_score_at_m = median_score;
+  if (m <= lo) below_q_score_at_m = 1.0;  // half or more share the minimum: one segment to q
   if (raw <= m) return 1.0 + (median_score - 1.0) * (raw - lo) / (m - lo);
-  if (raw <= q) return median_score + (p95_score - median_score) * (raw - m) / (q - m);
-  const double tau = (100.0 - p95_score) * (q - m) / (p95_score - median_score);
+  const double from = m <= lo ? lo : m;
+  if (raw <= q) {
+    return below_q_score_at_m + (p95_score - below_q_score_at_m) * (raw - from) / (q - from);
+  }
+  const double tau = (100.0 - p95_score) * (q - from) / (p95_score - below_q_score_at_m);
   return p95_score + (100.0 - p95_score) * (1.0 - std::exp(-(raw - q) / tau));
 }
 

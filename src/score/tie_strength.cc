@@ -83,7 +83,7 @@ TieTable ComputeTies(const graph::PairTable& table, const TieConfig& config, dou
   ties.features.resize(table.pairs.size());
   ties.strength.resize(table.pairs.size());
   // Each pair is independent; dynamic schedule because embeddedness costs the two degrees.
-#pragma omp parallel for schedule(dynamic, 1024)
+#pragma omp parallel for schedule(dynamic, 1024) if (n > 20000)
   for (int64_t i = 0; i < n; ++i) {
     const graph::PairRecord& record = table.pairs[i];
     ties.features[i] =

@@ -21,7 +21,7 @@ CREATE TABLE IF NOT EXISTS meta(
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS people(
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   name TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS identities(
   id INTEGER PRIMARY KEY,
@@ -178,6 +178,7 @@ Status Store::CommitBatch() { return Exec("COMMIT"); }
 
 Status Store::RollbackBatch() {
   statements_->identity_cache.clear();  // ids created in the batch are gone
+  statements_->named_identities.clear();
   return Exec("ROLLBACK");
 }
 
@@ -431,12 +432,12 @@ Result<std::vector<StoredEvent>> Store::EventsBetween(int64_t person_a, int64_t 
       Statement::Prepare(
           db_,
           "SELECT e.id, e.time, e.channel, e.kind, ia.value, e.private, e.duration, e.effort, "
-          "e.valence, e.source, e.native_id, coalesce(e.text, ''), it.value "
+          "e.valence, e.source, e.native_id, coalesce(e.text, ''), min(it.value) "
           "FROM events e JOIN identities ia ON ia.id = e.actor "
           "JOIN event_targets t ON t.event_id = e.id JOIN identities it ON it.id = t.identity_id "
           "WHERE e.time <= ?3 AND ((ia.person_id = ?1 AND it.person_id = ?2) OR "
           "(ia.person_id = ?2 AND it.person_id = ?1)) "
-          "ORDER BY e.time DESC, e.id DESC LIMIT ?4"));
+          "GROUP BY e.id ORDER BY e.time DESC, e.id DESC LIMIT ?4"));
   query.Bind(1, person_a)
       .Bind(2, person_b)
       .Bind(3, std::isinf(as_of) ? std::numeric_limits<double>::max() : as_of)
@@ -466,12 +467,12 @@ Result<std::vector<StoredEvent>> Store::EventsBetween(int64_t person_a, int64_t 
 }
 
 Status Store::SaveScores(const std::vector<ScoreRecord>& records) {
-  RAPPORT_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
   RAPPORT_ASSIGN_OR_RETURN(
       Statement insert,
       Statement::Prepare(db_,
                          "INSERT OR REPLACE INTO scores(as_of, person_id, volume_score, "
                          "rapport_score, components) VALUES (?1, ?2, ?3, ?4, ?5)"));
+  RAPPORT_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
   for (const ScoreRecord& record : records) {
     insert.Bind(1, record.as_of)
         .Bind(2, record.person_id)

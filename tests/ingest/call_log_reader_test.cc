@@ -185,7 +185,9 @@ TEST(IngestCallLogTest, ReadsCsv) {
   EXPECT_EQ(out.rejects[2].line, 10);
   EXPECT_EQ(out.rejects[2].reason, "unknown type \"fax\"");
   EXPECT_EQ(out.rejects[3].line, 11);
-  EXPECT_EQ(out.rejects[3].reason, "time 1709286000000 is after the year 5000: milliseconds?");
+  EXPECT_EQ(out.rejects[3].reason,
+            "unparsable time \"1709286000000\" (outside the years 1 to 9999; milliseconds? "
+            "divide by 1000)");
   EXPECT_EQ(out.rejects[4].line, 12);
   EXPECT_EQ(out.rejects[4].byte_offset, 574);
   EXPECT_EQ(out.rejects[4].reason, "empty other");

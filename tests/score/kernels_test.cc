@@ -211,3 +211,39 @@ TEST(ScoreWarmthTest, GraceThenFade) {
 
 }  // namespace
 }  // namespace rapport::score
+
+namespace rapport::score {
+namespace {
+
+TEST(ScoreCurveTest, HalfAtTheMinimumStaysContinuous) {
+  // 60% of the people have raw 0, as in a data set where most were quiet in the window.
+  std::vector<double> raw(60, 0.0);
+  for (int i = 1; i <= 40; ++i) raw.push_back(i);
+  const CurveReference reference = ReferenceOf(raw);
+  ASSERT_EQ(reference.median, reference.lo);
+  const CurveConfig config;
+  EXPECT_DOUBLE_EQ(CurveScore(config, reference, 0), 1);
+  EXPECT_NEAR(CurveScore(config, reference, 1e-4), 1, 1e-3);  // no jump to 20 just above 0
+  EXPECT_DOUBLE_EQ(CurveScore(config, reference, reference.p95), 50);
+  double previous = 1;
+  for (double x = 0; x < 100; x += 0.25) {
+    const double score = CurveScore(config, reference, x);
+    EXPECT_GE(score, previous);
+    EXPECT_LE(score - previous, 2.0) << x;  // small steps in raw, small steps in points
+    previous = score;
+  }
+}
+
+TEST(ScoreCurveTest, P95EqualToMedianUsesTheMaximum) {
+  std::vector<double> raw(99, 5.0);
+  raw.push_back(10);
+  const CurveReference reference = ReferenceOf(raw);
+  const CurveConfig config;
+  // Everyone but one shares the minimum: they score 1; just above it is still about 1, not 100.
+  EXPECT_DOUBLE_EQ(CurveScore(config, reference, 5), 1);
+  EXPECT_NEAR(CurveScore(config, reference, 5.001), 1, 0.05);
+  EXPECT_DOUBLE_EQ(CurveScore(config, reference, 10), 50);
+}
+
+}  // namespace
+}  // namespace rapport::score

@@ -6,6 +6,8 @@
 //   m < x <= q       -> M + (Q - M) (x - m) / (q - m)            (Q = p95_score, 50)
 //   x > q            -> Q + (100 - Q) (1 - exp(-(x - q) / tau)), tau = (100 - Q)(q - m)/(Q - M)
 // The tail's slope at q equals the middle segment's, and it approaches 100 for the very top.
+// Degenerate populations stay continuous: when at least half the people share the minimum
+// (m = lo), one segment runs from 1 at lo to Q at q; when q = m, the maximum stands in for q.
 // Thread-safety: pure functions.
 #pragma once
 
@@ -16,7 +18,7 @@
 namespace rapport::score {
 
 struct CurveReference {
-  double lo = 0, median = 0, p95 = 0;
+  double lo = 0, median = 0, p95 = 0, max = 0;
 };
 
 // Reference points of a population's raw values. REQUIRES: raw is not empty.
