@@ -1,11 +1,12 @@
 # Rapport: the two commands of the set-up contract, and a few more.
 #   make demo   install what is missing, build, run the built-in demo (writes report.html)
 #   make test   install what is missing, build, run the whole test suite (CTest)
+#   make eval   build, run the evaluation protocols on ../shared/data, write docs/EVALUATION.md
 PRESET ?= release
 BUILD  := build
 JOBS   ?= $(shell nproc)
 
-.PHONY: all deps build demo test fuzz bench clean format
+.PHONY: all deps build demo test eval fuzz bench clean format
 
 all: build
 
@@ -21,6 +22,9 @@ demo: build
 
 test: build
 	ctest --preset $(PRESET) -j $(JOBS)
+
+eval: build
+	./$(BUILD)/rapport eval all --data ../shared/data --markdown docs/EVALUATION.md
 
 fuzz: deps
 	@cmake --preset fuzz >/dev/null

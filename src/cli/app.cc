@@ -90,6 +90,7 @@ int Main(int argc, char** argv) {
   AddLogCommand(app, global, &exit_code);
   AddDemoCommand(app, global, &exit_code);
   AddPeopleCommands(app, global, &exit_code);
+  AddEvalCommand(app, global, &exit_code);
 
   CLI::App* config =
       app.add_subcommand("config", "Print the effective scoring configuration (TOML)");

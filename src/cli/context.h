@@ -46,5 +46,6 @@ void AddScoreCommands(CLI::App& app, const GlobalOptions& global, int* exit_code
 void AddLogCommand(CLI::App& app, const GlobalOptions& global, int* exit_code);
 void AddDemoCommand(CLI::App& app, const GlobalOptions& global, int* exit_code);
 void AddPeopleCommands(CLI::App& app, const GlobalOptions& global, int* exit_code);
+void AddEvalCommand(CLI::App& app, const GlobalOptions& global, int* exit_code);
 
 }  // namespace rapport::cli

@@ -1,0 +1,222 @@
+// Tests of the evaluation protocols: the time split leaks nothing from after the cut, labels come
+// from after the cut only, and protocol 2 produces a well-formed table on a generated log and on
+// CollegeMsg (when ../shared/data is there). No measured AUC is hard-coded: the checks are
+// structure, AUCs within [0, 1], and rapport's tie strength above chance.
+#include "rapport/eval/protocol.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+
+#include "rapport/core/time.h"
+
+namespace rapport::eval {
+namespace {
+
+constexpr double kStart = 1'600'000'000;
+constexpr double kDay = kSecondsPerDay;
+
+Event Message(double time, const std::string& actor, const std::string& target,
+              Kind kind = Kind::kMessage, double valence = 1.0) {
+  Event event;
+  event.time = time;
+  event.channel = Channel::kChat;
+  event.kind = kind;
+  event.actor = actor;
+  event.targets = {target};
+  event.is_private = true;
+  event.valence = valence;
+  return event;
+}
+
+// Pairs before the cut (day 50): ann-bob, ann-cat, bob-dan. After it: ann-bob again, eve-fay.
+std::vector<Event> SplitEvents() {
+  return {Message(kStart + 1 * kDay, "ann", "bob"),  Message(kStart + 2 * kDay, "bob", "ann"),
+          Message(kStart + 10 * kDay, "ann", "cat"), Message(kStart + 20 * kDay, "bob", "dan"),
+          Message(kStart + 60 * kDay, "ann", "bob"), Message(kStart + 70 * kDay, "eve", "fay")};
+}
+
+TEST(TimeSplitTest, LabelsComeFromAfterTheCut) {
+  const EventLog log = EventLogFromEvents(SplitEvents());
+  const TimeSplit split = SplitAt(log, DefaultConfig(), kStart + 50 * kDay, LabelRule::kAnyContact);
+  ASSERT_EQ(split.features.pairs.pairs.size(), 3u);  // eve-fay exists only after the cut
+  for (size_t i = 0; i < split.labels.size(); ++i) {
+    const graph::PairRecord& record = split.features.pairs.pairs[i];
+    const std::string u = log.person_name[record.u], v = log.person_name[record.v];
+    const bool ann_bob = (u == "ann" && v == "bob") || (u == "bob" && v == "ann");
+    EXPECT_EQ(split.labels[i], ann_bob ? 1 : 0) << u << "-" << v;
+  }
+}
+
+TEST(TimeSplitTest, ChangingEventsAfterTheCutLeavesFeaturesUnchanged) {
+  const double cut = kStart + 50 * kDay;
+  std::vector<Event> changed = SplitEvents();
+  changed.erase(changed.begin() + 4);  // drop the later ann-bob message
+  changed.push_back(Message(kStart + 55 * kDay, "ann", "cat", Kind::kCall));
+  changed.push_back(Message(kStart + 80 * kDay, "dan", "bob", Kind::kFavour));
+  changed.push_back(Message(kStart + 81 * kDay, "cat", "dan"));
+  const TimeSplit original =
+      SplitAt(EventLogFromEvents(SplitEvents()), DefaultConfig(), cut, LabelRule::kAnyContact);
+  const TimeSplit altered =
+      SplitAt(EventLogFromEvents(changed), DefaultConfig(), cut, LabelRule::kAnyContact);
+
+  ASSERT_EQ(original.features.pairs.pairs.size(), altered.features.pairs.pairs.size());
+  const std::vector<ScoreColumn> before = CandidateScores(original.features);
+  const std::vector<ScoreColumn> after = CandidateScores(altered.features);
+  ASSERT_EQ(before.size(), after.size());
+  for (size_t c = 0; c < before.size(); ++c) {
+    EXPECT_EQ(before[c].name, after[c].name);
+    EXPECT_EQ(before[c].value, after[c].value) << before[c].name;
+  }
+  EXPECT_EQ(original.features.ties.features, altered.features.ties.features);
+  // The labels did change: the later events are what they are made of.
+  EXPECT_NE(original.labels, altered.labels);
+}
+
+TEST(TimeSplitTest, PositiveRatingRuleIgnoresDistrust) {
+  std::vector<Event> events = {Message(kStart, "ann", "bob", Kind::kRating, 0.5),
+                               Message(kStart + kDay, "cat", "dan", Kind::kRating, 0.5),
+                               Message(kStart + 30 * kDay, "bob", "ann", Kind::kRating, -0.8),
+                               Message(kStart + 31 * kDay, "dan", "cat", Kind::kRating, 0.3)};
+  const EventLog log = EventLogFromEvents(events);
+  const TimeSplit split =
+      SplitAt(log, DefaultConfig(), kStart + 10 * kDay, LabelRule::kPositiveRating);
+  ASSERT_EQ(split.labels.size(), 2u);
+  for (size_t i = 0; i < split.labels.size(); ++i) {
+    const bool ann_bob = log.person_name[split.features.pairs.pairs[i].u] == "ann";
+    EXPECT_EQ(split.labels[i], ann_bob ? 0 : 1);
+  }
+}
+
+TEST(CommonNeighboursTest, CountsSharedContacts) {
+  // ann-bob share cat and dan; ann-cat share bob; cat-dan share bob.
+  const std::vector<Event> events = {Message(kStart, "ann", "bob"), Message(kStart, "ann", "cat"),
+                                     Message(kStart, "ann", "dan"), Message(kStart, "bob", "cat"),
+                                     Message(kStart, "bob", "dan")};
+  const EventLog log = EventLogFromEvents(events);
+  const score::ScoreRun run = score::ScoreEvents(log, DefaultConfig(), kStart);
+  const std::vector<double> common = CommonNeighbours(run.pairs);
+  for (size_t i = 0; i < run.pairs.pairs.size(); ++i) {
+    const std::string u = log.person_name[run.pairs.pairs[i].u];
+    const std::string v = log.person_name[run.pairs.pairs[i].v];
+    const double expected = (u == "ann" && v == "bob") ? 2 : 1;
+    EXPECT_EQ(common[i], expected) << u << "-" << v;
+  }
+}
+
+// A log where some relationships are kept up (regular, reciprocated messages over the whole
+// span) and others were brief (a few one-way messages early on), plus random noise.
+std::vector<Event> GeneratedLog() {
+  std::mt19937_64 random(42);
+  std::uniform_real_distribution<double> jitter(0, kDay);
+  std::vector<Event> events;
+  const double span_days = 180;
+  for (int p = 0; p < 40; ++p) {
+    const std::string a = "k" + std::to_string(p), b = "k" + std::to_string(p + 100);
+    for (double day = 0; day < span_days; day += 4) {
+      events.push_back(Message(kStart + day * kDay + jitter(random), a, b));
+      if (std::bernoulli_distribution(0.6)(random)) {
+        events.push_back(Message(kStart + (day + 1) * kDay + jitter(random), b, a));
+      }
+    }
+  }
+  for (int p = 0; p < 60; ++p) {
+    const std::string a = "f" + std::to_string(p), b = "f" + std::to_string(p + 100);
+    const double start = std::uniform_real_distribution<double>(0, 90)(random);
+    for (int m = 0; m < 2; ++m) {
+      events.push_back(Message(kStart + (start + m) * kDay + jitter(random), a, b));
+    }
+    // Some brief contacts happen to resume: labels are not a pure function of the type.
+    if (p % 6 == 0) events.push_back(Message(kStart + 170 * kDay + jitter(random), b, a));
+  }
+  return events;
+}
+
+void ExpectWellFormed(const EvalTable& table) {
+  ASSERT_EQ(table.rows.size(), 9u);
+  EXPECT_EQ(table.rows.front().score, kTieStrengthName);
+  EXPECT_GT(table.pairs, 0u);
+  EXPECT_GT(table.positives, 0u);
+  EXPECT_LT(table.positives, table.pairs);
+  for (const MetricRow& row : table.rows) {
+    EXPECT_GE(row.roc_auc, 0.0) << row.score;
+    EXPECT_LE(row.roc_auc, 1.0) << row.score;
+    EXPECT_GE(row.average_precision, 0.0) << row.score;
+    EXPECT_LE(row.average_precision, 1.0) << row.score;
+  }
+  EXPECT_GT(table.rows.front().roc_auc, 0.5);
+
+  const std::string markdown = MarkdownTable(table);
+  EXPECT_EQ(std::count(markdown.begin(), markdown.end(), '\n'), 2 + 9);
+  EXPECT_EQ(markdown.rfind("| score | ROC AUC | AP | pairs | positives |\n", 0), 0u);
+  EXPECT_NE(markdown.find(std::string("| ") + kTieStrengthName + " | "), std::string::npos);
+  EXPECT_NE(Reading(table).find("ROC AUC"), std::string::npos);
+}
+
+TEST(LastingProtocolTest, GeneratedLog) {
+  const EventLog log = EventLogFromEvents(GeneratedLog());
+  const EvalTable table =
+      RunLasting(log, DefaultConfig(), "generated", LabelRule::kAnyContact, false);
+  ExpectWellFormed(table);
+  EXPECT_EQ(table.pairs, 100u);
+}
+
+TEST(LastingProtocolTest, OneDirectionOnlySelectsOneWayPairs) {
+  const EventLog log = EventLogFromEvents(GeneratedLog());
+  const EvalTable all =
+      RunLasting(log, DefaultConfig(), "generated", LabelRule::kAnyContact, false);
+  const EvalTable one_way =
+      RunLasting(log, DefaultConfig(), "generated", LabelRule::kAnyContact, true);
+  EXPECT_EQ(one_way.pairs, 60u);  // the brief contacts, written one way only before the cut
+  EXPECT_LT(one_way.pairs, all.pairs);
+}
+
+TEST(LastingProtocolTest, CollegeMsg) {
+  const std::string path = std::string(RAPPORT_SHARED_DATA) + "/collegemsg/CollegeMsg.txt";
+  if (!std::filesystem::exists(path)) GTEST_SKIP() << path << " is not there";
+  Result<EventLog> log = LoadSnapLog(path);
+  ASSERT_TRUE(log.ok()) << log.status().message();
+  ExpectWellFormed(RunLasting(*log, DefaultConfig(), "CollegeMsg", LabelRule::kAnyContact, false));
+}
+
+TEST(LoadersTest, ContactRecordsBecomeMutualMeetings) {
+  const std::filesystem::path path =
+      std::filesystem::path(testing::TempDir()) / "eval_contacts_test.dat";
+  std::ofstream(path) << "100\t1\t2\n120\t1\t2\n120\t2\t3\n";
+  Result<EventLog> log = LoadContactLog(path.string());
+  ASSERT_TRUE(log.ok()) << log.status().message();
+  EXPECT_EQ(log->event_count(), 6u);
+  const graph::PairTable table = graph::AggregatePairs(*log, DefaultConfig().effort, 180, 120);
+  ASSERT_EQ(table.pairs.size(), 2u);
+  const graph::PairRecord& first = table.pairs[0];  // persons "1" and "2"
+  EXPECT_NEAR(first.raw_effort[0] + first.raw_effort[1], 2 * kContactEffort, 1e-12);
+  EXPECT_EQ(first.raw_effort[0], first.raw_effort[1]);
+  EXPECT_DOUBLE_EQ(first.contact_seconds, 2 * kContactSeconds);
+}
+
+TEST(LoadersTest, BadContactLineNamesTheLine) {
+  const std::filesystem::path path =
+      std::filesystem::path(testing::TempDir()) / "eval_bad_contacts_test.dat";
+  std::ofstream(path) << "100\t1\t2\nnot a contact\n";
+  Result<EventLog> log = LoadContactLog(path.string());
+  ASSERT_FALSE(log.ok());
+  EXPECT_EQ(log.status().code(), StatusCode::kDataLoss);
+  EXPECT_NE(log.status().message().find("line 2"), std::string::npos);
+}
+
+TEST(LoadersTest, PairListSkipsHeader) {
+  const std::filesystem::path path =
+      std::filesystem::path(testing::TempDir()) / "eval_pairs_test.csv";
+  std::ofstream(path) << "i j w\n3 28 2\n3 106 1\n";
+  Result<IdentityPairs> pairs = LoadIdentityPairs(path.string());
+  ASSERT_TRUE(pairs.ok()) << pairs.status().message();
+  EXPECT_EQ(*pairs, (IdentityPairs{{"3", "28"}, {"3", "106"}}));
+}
+
+}  // namespace
+}  // namespace rapport::eval
