@@ -129,52 +129,6 @@ bool LooksLikeXml(std::string_view head) {
   return start != std::string_view::npos && head[start] == '<';
 }
 
-// Splits one CSV line (RFC 4180 quoting, no line breaks inside quotes) into fields.
-std::optional<Problem> SplitCsvLine(std::string_view line, std::vector<std::string>* fields) {
-  fields->clear();
-  size_t pos = 0;
-  while (true) {
-    std::string& field = fields->emplace_back();
-    size_t start = pos;
-    while (start < line.size() && (line[start] == ' ' || line[start] == '\t')) ++start;
-    if (start < line.size() && line[start] == '"') {
-      size_t i = start + 1;
-      bool closed = false;
-      while (i < line.size()) {
-        if (line[i] == '"') {
-          if (i + 1 < line.size() && line[i + 1] == '"') {
-            field.push_back('"');
-            i += 2;
-            continue;
-          }
-          closed = true;
-          ++i;
-          break;
-        }
-        field.push_back(line[i++]);
-      }
-      if (!closed) {
-        return Problem{fmt::format("unterminated quoted field in column {}", fields->size()),
-                       "close the quote; a quoted field cannot span lines"};
-      }
-      while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
-      if (i < line.size() && line[i] != ',') {
-        return Problem{
-            fmt::format("unexpected text after the closing quote in column {}", fields->size()),
-            "double every quote inside a quoted field (\"\")"};
-      }
-      if (i >= line.size()) break;
-      pos = i + 1;
-    } else {
-      size_t comma = line.find(',', pos);
-      field.assign(line.substr(pos, comma == std::string_view::npos ? comma : comma - pos));
-      if (comma == std::string_view::npos) break;
-      pos = comma + 1;
-    }
-  }
-  return std::nullopt;
-}
-
 enum Column : int { kTime, kDirection, kOther, kDuration, kType, kName, kText, kColumnCount };
 constexpr std::array<std::string_view, kColumnCount> kColumnNames = {
     "time", "direction", "other", "duration", "type", "name", "text"};
@@ -270,7 +224,7 @@ class CsvCallReader {
           "columns: {}",
           where, kValidColumns));
     }
-    if (auto problem = SplitCsvLine(line.text, &fields_)) {
+    if (auto problem = SplitFields(line.text)) {
       return InvalidArgument(
           fmt::format("{}: bad calls CSV header: {}; {}", where, problem->reason, problem->hint));
     }
@@ -303,13 +257,21 @@ class CsvCallReader {
     return Status::Ok();
   }
 
+  // SplitCsvLine, with fields_ trimmed to the fields of this line.
+  std::optional<Problem> SplitFields(std::string_view text) {
+    size_t count = 0;
+    std::optional<Problem> problem = SplitCsvLine(text, &fields_, &count);
+    fields_.resize(count);
+    return problem;
+  }
+
   std::string_view Field(Column column) const {
     int index = column_of_[column];
     return index < 0 ? std::string_view() : std::string_view(fields_[index]);
   }
 
   Status ReadRecord(const Line& line) {
-    if (auto problem = SplitCsvLine(line.text, &fields_)) {
+    if (auto problem = SplitFields(line.text)) {
       context_.RejectLine(line, std::move(*problem));
       return Status::Ok();
     }

@@ -255,4 +255,56 @@ std::string Lower(std::string_view text) {
   return out;
 }
 
+// Splits one line into fields. Returns a Problem for an unterminated quote or text after a
+// closing quote. Reuses the strings in *fields; *count is the number of fields found.
+std::optional<Problem> SplitCsvLine(std::string_view line, std::vector<std::string>* fields,
+                                    size_t* count) {
+  size_t n = 0;
+  size_t pos = 0;
+  while (true) {
+    if (fields->size() <= n) fields->emplace_back();
+    std::string& field = (*fields)[n];
+    field.clear();
+    ++n;
+    size_t start = pos;
+    while (start < line.size() && (line[start] == ' ' || line[start] == '\t')) ++start;
+    if (start < line.size() && line[start] == '"') {
+      size_t i = start + 1;
+      bool closed = false;
+      while (i < line.size()) {
+        if (line[i] == '"') {
+          if (i + 1 < line.size() && line[i + 1] == '"') {
+            field.push_back('"');
+            i += 2;
+            continue;
+          }
+          closed = true;
+          ++i;
+          break;
+        }
+        field.push_back(line[i++]);
+      }
+      if (!closed) {
+        return Problem{fmt::format("unterminated quoted field in column {}", n),
+                       "close the quote; a quoted field cannot span lines, so replace line "
+                       "breaks inside it with spaces"};
+      }
+      while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+      if (i < line.size() && line[i] != ',') {
+        return Problem{fmt::format("unexpected text after the closing quote in column {}", n),
+                       "double every quote inside a quoted field (\"\")"};
+      }
+      if (i >= line.size()) break;
+      pos = i + 1;
+    } else {
+      size_t comma = line.find(',', pos);
+      field.assign(line.substr(pos, comma == std::string_view::npos ? comma : comma - pos));
+      if (comma == std::string_view::npos) break;
+      pos = comma + 1;
+    }
+  }
+  *count = n;
+  return std::nullopt;
+}
+
 }  // namespace rapport::ingest

@@ -67,6 +67,12 @@ uint64_t HashContent(std::string_view content);
 // The normalised content of an event for its dedupe key: time, channel, kind, actor, targets.
 void AppendEventContent(const Event& event, std::string* out);
 
+// Splits one CSV line (RFC 4180 quoting; a quoted field cannot span lines) into fields.
+// Returns a Problem for an unterminated quote or text after a closing quote. Reuses the strings
+// in *fields; *count is the number of fields found (fields may hold more, from earlier lines).
+std::optional<Problem> SplitCsvLine(std::string_view line, std::vector<std::string>* fields,
+                                    size_t* count);
+
 // Field parsers shared by CSV and JSONL. Each returns a Problem when the value is unusable.
 std::optional<Problem> ParseTimeField(std::string_view text, double* out);
 std::optional<Problem> ParseChannelField(std::string_view text, Channel* out);
