@@ -74,23 +74,6 @@ std::string_view ParentName(std::string_view path) {
   return Basename(path.substr(0, slash));
 }
 
-Result<std::string> ReadWholeFile(const std::string& path) {
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"),
-                                                       &std::fclose);
-  if (!file) {
-    if (errno == ENOENT) return NotFound(fmt::format("{}: no such file", path));
-    return IoError(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
-  }
-  std::string data;
-  char buffer[64 * 1024];
-  size_t got = 0;
-  while ((got = std::fread(buffer, 1, sizeof buffer, file.get())) > 0) data.append(buffer, got);
-  if (std::ferror(file.get())) {
-    return IoError(fmt::format("{}: read failed: {}", path, std::strerror(errno)));
-  }
-  return data;
-}
-
 // The number N of a "message_N.json" name, or -1.
 int64_t MessageFileNumber(std::string_view name) {
   if (!name.starts_with("message_") || !name.ends_with(".json")) return -1;

@@ -3,10 +3,15 @@
 #include "record.h"
 
 #include <fmt/format.h>
+#include <sys/stat.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <memory>
 #include <utility>
 
 #include "rapport/core/time.h"
@@ -305,6 +310,29 @@ std::optional<Problem> SplitCsvLine(std::string_view line, std::vector<std::stri
   }
   *count = n;
   return std::nullopt;
+}
+
+Result<std::string> ReadWholeFile(const std::string& path) {
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"),
+                                                       &std::fclose);
+  if (!file) {
+    if (errno == ENOENT) return NotFound(fmt::format("{}: no such file", path));
+    return IoError(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
+  }
+  std::string data;
+  char buffer[64 * 1024];
+  size_t got = 0;
+  while ((got = std::fread(buffer, 1, sizeof buffer, file.get())) > 0) data.append(buffer, got);
+  if (std::ferror(file.get())) {
+    return IoError(fmt::format("{}: read failed: {}", path, std::strerror(errno)));
+  }
+  return data;
+}
+
+double ModificationTime(const std::string& path) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) return 0;
+  return static_cast<double>(info.st_mtim.tv_sec) + static_cast<double>(info.st_mtim.tv_nsec) / 1e9;
 }
 
 }  // namespace rapport::ingest

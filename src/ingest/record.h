@@ -67,6 +67,13 @@ uint64_t HashContent(std::string_view content);
 // The normalised content of an event for its dedupe key: time, channel, kind, actor, targets.
 void AppendEventContent(const Event& event, std::string* out);
 
+// A whole file as a string, for formats read whole (JSON documents of archives). NotFound when
+// the file does not exist.
+Result<std::string> ReadWholeFile(const std::string& path);
+// The file's modification time in epoch seconds, or 0 when it cannot be read: the time given to
+// records that have none (X follows, undated edges) unless ReadOptions::undated_time is set.
+double ModificationTime(const std::string& path);
+
 // Splits one CSV line (RFC 4180 quoting; a quoted field cannot span lines) into fields.
 // Returns a Problem for an unterminated quote or text after a closing quote. Reuses the strings
 // in *fields; *count is the number of fields found (fields may hold more, from earlier lines).

@@ -18,32 +18,18 @@ constexpr int64_t kStart = 1704067200;  // 2024-01-01T00:00:00Z
 constexpr int64_t kWeek = 7 * 86400;
 constexpr int kWeeks = 30;
 
-std::string Rfc2822(int64_t t) {
+// t (epoch seconds) in UTC, formatted with strftime's `pattern`.
+std::string Utc(int64_t t, const char* pattern) {
   std::time_t time = static_cast<std::time_t>(t);
   std::tm tm{};
   gmtime_r(&time, &tm);
   char text[64];
-  std::strftime(text, sizeof text, "%a, %d %b %Y %H:%M:%S +0000", &tm);
+  std::strftime(text, sizeof text, pattern, &tm);
   return text;
 }
-
-std::string Gmt(int64_t t) {
-  std::time_t time = static_cast<std::time_t>(t);
-  std::tm tm{};
-  gmtime_r(&time, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", &tm);
-  return text;
-}
-
-std::string TwitterTime(int64_t t) {
-  std::time_t time = static_cast<std::time_t>(t);
-  std::tm tm{};
-  gmtime_r(&time, &tm);
-  char text[64];
-  std::strftime(text, sizeof text, "%a %b %d %H:%M:%S +0000 %Y", &tm);
-  return text;
-}
+std::string Rfc2822(int64_t t) { return Utc(t, "%a, %d %b %Y %H:%M:%S +0000"); }
+std::string Gmt(int64_t t) { return Utc(t, "%Y-%m-%d %H:%M:%S"); }
+std::string TwitterTime(int64_t t) { return Utc(t, "%a %b %d %H:%M:%S +0000 %Y"); }
 
 // A tweet id whose Snowflake time is t.
 uint64_t Snowflake(int64_t t) { return static_cast<uint64_t>(t * 1000 - 1288834974657) << 22; }
