@@ -10,8 +10,9 @@ namespace rapport {
 namespace {
 
 constexpr std::array<std::string_view, kFeatureCount> kFeatureNames = {
-    "intensity", "reciprocity", "multiplexity", "duration", "regularity",
-    "recency",   "intimacy",    "embeddedness", "services", "negativity"};
+    "intensity", "recent_intensity", "reciprocity", "multiplexity",
+    "duration",  "regularity",       "recency",     "intimacy",
+    "embeddedness", "services",      "negativity"};
 
 // Reads `table[key]` into `out` when present; a value of the wrong type is an error.
 Status ReadNumber(const toml::table& table, std::string_view section, std::string_view key,
@@ -87,10 +88,12 @@ Status ApplyToml(const toml::table& root, Config& config) {
   if (const toml::table* t = SubTable(root, "tie")) {
     RAPPORT_RETURN_IF_ERROR(
         CheckKnownKeys(*t, "tie",
-                       {"half_life_days", "bias", "min_usual_gap_days", "single_contact_gap_days",
+                       {"half_life_days", "recent_half_life_days", "bias", "min_usual_gap_days", "single_contact_gap_days",
                         "neighbour_min_effort", "center", "scale", "coefficient"}));
     TieConfig& tie = config.tie;
     RAPPORT_RETURN_IF_ERROR(ReadNumber(*t, "tie", "half_life_days", tie.half_life_days));
+    RAPPORT_RETURN_IF_ERROR(
+        ReadNumber(*t, "tie", "recent_half_life_days", tie.recent_half_life_days));
     RAPPORT_RETURN_IF_ERROR(ReadNumber(*t, "tie", "bias", tie.bias));
     RAPPORT_RETURN_IF_ERROR(ReadNumber(*t, "tie", "min_usual_gap_days", tie.min_usual_gap_days));
     RAPPORT_RETURN_IF_ERROR(
@@ -124,10 +127,11 @@ Status ApplyToml(const toml::table& root, Config& config) {
         return InvalidArgument(fmt::format("[tie.scale] {} must be positive", kFeatureNames[f]));
       }
     }
-    if (!(tie.half_life_days > 0) || !(tie.min_usual_gap_days > 0) ||
-        !(tie.single_contact_gap_days > 0)) {
+    if (!(tie.half_life_days > 0) || !(tie.recent_half_life_days > 0) ||
+        !(tie.min_usual_gap_days > 0) || !(tie.single_contact_gap_days > 0)) {
       return InvalidArgument(
-          "[tie] half_life_days, min_usual_gap_days and single_contact_gap_days must be positive");
+          "[tie] half_life_days, recent_half_life_days, min_usual_gap_days and "
+          "single_contact_gap_days must be positive");
     }
     if (!(tie.neighbour_min_effort >= 0)) {
       return InvalidArgument("[tie] neighbour_min_effort must be 0 or more");
@@ -232,14 +236,15 @@ Config DefaultConfig() {
     tie.coefficient[i] = coefficient;
   };
   tie.bias = -1.0;
-  feature(Feature::kIntensity, 2.5, 1.0, 0.7);
-  feature(Feature::kReciprocity, 0.5, 0.25, 0.5);
+  feature(Feature::kIntensity, 2.5, 1.0, 0.1);
+  feature(Feature::kRecentIntensity, 1.0, 1.0, 1.0);
+  feature(Feature::kReciprocity, 0.5, 0.25, 0.0);
   feature(Feature::kMultiplexity, 0.0, 1.0, 0.4);
   feature(Feature::kDuration, 3.4, 1.0, 0.1);
-  feature(Feature::kRegularity, 0.2, 0.2, 0.2);
-  feature(Feature::kRecency, 1.0, 1.0, -0.6);
+  feature(Feature::kRegularity, 0.2, 0.2, 0.1);
+  feature(Feature::kRecency, 1.0, 1.0, 0.0);
   feature(Feature::kIntimacy, 0.5, 0.25, 0.3);
-  feature(Feature::kEmbeddedness, 0.1, 0.1, 0.15);
+  feature(Feature::kEmbeddedness, 0.1, 0.1, 0.1);
   feature(Feature::kServices, 0.0, 1.0, 0.5);
   feature(Feature::kNegativity, 0.0, 0.25, -1.0);
   return config;
@@ -272,9 +277,9 @@ std::string ConfigToToml(const Config& config) {
                      config.effort.call_per_log2_minutes, config.effort.meeting_per_log2_hours);
   const TieConfig& tie = config.tie;
   out += fmt::format(
-      "[tie]\nhalf_life_days = {}\nbias = {}\nmin_usual_gap_days = {}\n"
-      "single_contact_gap_days = {}\nneighbour_min_effort = {}\n\n",
-      tie.half_life_days, tie.bias, tie.min_usual_gap_days, tie.single_contact_gap_days,
+      "[tie]\nhalf_life_days = {}\nrecent_half_life_days = {}\nbias = {}\n"
+      "min_usual_gap_days = {}\nsingle_contact_gap_days = {}\nneighbour_min_effort = {}\n\n",
+      tie.half_life_days, tie.recent_half_life_days, tie.bias, tie.min_usual_gap_days, tie.single_contact_gap_days,
       tie.neighbour_min_effort);
   for (auto [name, values] : {std::pair{"center", &tie.center}, std::pair{"scale", &tie.scale},
                               std::pair{"coefficient", &tie.coefficient}}) {

@@ -20,12 +20,13 @@ struct Tracking {
 }  // namespace
 
 PairTable AggregatePairs(const EventLog& log, const EffortConfig& effort, double half_life_days,
-                         double as_of) {
+                         double recent_half_life_days, double as_of) {
   PairTable table;
   table.person_count = log.person_count();
   std::unordered_map<uint64_t, uint32_t> index_of;
   std::vector<Tracking> tracking;
   const double decay_rate = std::log(2.0) / (half_life_days * kSecondsPerDay);
+  const double recent_decay_rate = std::log(2.0) / (recent_half_life_days * kSecondsPerDay);
 
   for (size_t e = 0; e < log.event_count(); ++e) {
     const double time = log.time[e];
@@ -38,6 +39,7 @@ PairTable AggregatePairs(const EventLog& log, const EffortConfig& effort, double
                                     !std::isnan(override_value), log.valence[e]);
     const double per_target = base / std::sqrt(static_cast<double>(end - begin));
     const double decay = std::exp(-decay_rate * (as_of - time));
+    const double recent_decay = std::exp(-recent_decay_rate * (as_of - time));
     const bool negative = log.valence[e] < 0;
     const int64_t day = static_cast<int64_t>(std::floor(time / kSecondsPerDay));
     const int64_t week = static_cast<int64_t>(std::floor(time / kSecondsPerWeek));
@@ -68,6 +70,7 @@ PairTable AggregatePairs(const EventLog& log, const EffortConfig& effort, double
       } else {
         record.effort[direction] += per_target * decay;
         record.raw_effort[direction] += per_target;
+        record.recent_effort += per_target * recent_decay;
         if (log.is_private[e]) record.private_effort += per_target * decay;
         if (kind == Kind::kFavour) record.favour_effort += per_target * decay;
       }

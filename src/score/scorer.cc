@@ -67,7 +67,8 @@ ScoreRun ScoreEvents(const EventLog& log, const Config& config, double as_of) {
   ScoreRun run;
   run.as_of = as_of;
   run.config = config;
-  run.pairs = graph::AggregatePairs(log, config.effort, config.tie.half_life_days, as_of);
+  run.pairs = graph::AggregatePairs(log, config.effort, config.tie.half_life_days,
+                                    config.tie.recent_half_life_days, as_of);
   run.ties = ComputeTies(run.pairs, config.tie, as_of);
   run.warmth.resize(run.pairs.pairs.size());
   std::vector<double> live(run.pairs.pairs.size());

@@ -47,6 +47,7 @@ FeatureVector PairFeatures(const graph::PairRecord& record, const TieConfig& con
   FeatureVector x{};
   const double a = record.effort[0], b = record.effort[1], total = a + b;
   x[static_cast<int>(Feature::kIntensity)] = std::log1p(total);
+  x[static_cast<int>(Feature::kRecentIntensity)] = std::log1p(record.recent_effort);
   x[static_cast<int>(Feature::kReciprocity)] = total > 0 ? 2 * std::min(a, b) / total : 0;
   x[static_cast<int>(Feature::kMultiplexity)] = std::max(0, std::popcount(record.channel_mask) - 1);
   x[static_cast<int>(Feature::kDuration)] =

@@ -156,11 +156,11 @@ struct BadFile {
 TEST_F(CoreConfigTest, EveryBadFileNamesTheFileAndTheProblem) {
   const std::vector<BadFile> cases = {
       {"unknown_key.toml", "[tie]\nhalf_lfe_days = 3\n",
-       "[tie] unknown key \"half_lfe_days\"; known keys: half_life_days, bias"},
+       "[tie] unknown key \"half_lfe_days\"; known keys: half_life_days, recent_half_life_days, bias"},
       {"unknown_section.toml", "[tei]\nhalf_life_days = 3\n",
        "[top level] unknown key \"tei\"; known keys: effort, tie, volume"},
       {"unknown_feature.toml", "[tie.coefficient]\nwarmth = 1\n",
-       "[tie.coefficient] unknown feature \"warmth\"; features: intensity, reciprocity"},
+       "[tie.coefficient] unknown feature \"warmth\"; features: intensity, recent_intensity, reciprocity"},
       {"unknown_kind.toml", "[effort]\npoke = 1\n", "[effort] unknown key \"poke\"; use a kind"},
       {"wrong_type.toml", "[volume]\nwindow_days = \"ninety\"\n",
        "[volume] window_days: expected a number"},

@@ -35,7 +35,7 @@ Event MakeEvent(double time, std::string actor, std::vector<std::string> targets
 }
 
 PairTable Aggregate(const std::vector<Event>& events, double as_of = kAsOf) {
-  return AggregatePairs(EventLogFromEvents(events), DefaultConfig().effort, kHalfLifeDays, as_of);
+  return AggregatePairs(EventLogFromEvents(events), DefaultConfig().effort, kHalfLifeDays, 14, as_of);
 }
 
 // The record of pair (u, v), failing the test when it is missing.
@@ -77,7 +77,7 @@ TEST(GraphPairTableTest, EffortDecaysByHalfPerHalfLifeInEachDirection) {
 TEST(GraphPairTableTest, HalfLifeComesFromTheArgument) {
   const EventLog log =
       EventLogFromEvents({MakeEvent(kAsOf - 30 * kDay, "ann", {"bob"}, Kind::kMessage)});
-  const PairTable table = AggregatePairs(log, DefaultConfig().effort, 30, kAsOf);
+  const PairTable table = AggregatePairs(log, DefaultConfig().effort, 30, 14, kAsOf);
   ASSERT_EQ(table.pairs.size(), 1u);
   EXPECT_DOUBLE_EQ(table.pairs[0].effort[0], 1);
 }

@@ -87,7 +87,8 @@ TEST(ScoreTieStrengthTest, ParallelMatchesSerialVerifierOnTheDemo) {
   const EventLog log = EventLogFromEvents(scenario::BuildDemoEvents(options));
   const Config config = DefaultConfig();
   const graph::PairTable pairs =
-      graph::AggregatePairs(log, config.effort, config.tie.half_life_days, options.end_time);
+      graph::AggregatePairs(log, config.effort, config.tie.half_life_days,
+                            config.tie.recent_half_life_days, options.end_time);
   const TieTable parallel = ComputeTies(pairs, config.tie, options.end_time);
   const TieTable serial = ComputeTiesSerial(pairs, config.tie, options.end_time);
   ASSERT_EQ(parallel.strength.size(), pairs.pairs.size());
@@ -123,7 +124,7 @@ TEST(ScoreTieStrengthTest, EmbeddednessIsJaccardWithoutTheTwoEnds) {
   both("p1", "p4");
   const EventLog log = EventLogFromEvents(events);
   const Config config = DefaultConfig();
-  const graph::PairTable pairs = graph::AggregatePairs(log, config.effort, 180, 1000);
+  const graph::PairTable pairs = graph::AggregatePairs(log, config.effort, 180, 14, 1000);
   const graph::Adjacency adjacency = NeighbourhoodAdjacency(pairs, 1.0);
   // Without each other: {2,3} and {2,4}: common {2}, union {2,3,4}.
   EXPECT_DOUBLE_EQ(Embeddedness(adjacency, 0, 1), 1.0 / 3.0);

@@ -14,7 +14,8 @@ namespace rapport {
 
 // Tie-strength features, in the order of TieConfig's arrays and of every feature vector.
 enum class Feature : int {
-  kIntensity,     // log(1 + decayed effort both ways)
+  kIntensity,        // log(1 + decayed effort both ways), half_life_days (long memory)
+  kRecentIntensity,  // log(1 + effort both ways decayed with recent_half_life_days)
   kReciprocity,   // 2 min(a, b) / (a + b) of the two directions' decayed effort
   kMultiplexity,  // distinct channels used, minus one
   kDuration,      // log(1 + days from first to last contact)
@@ -25,7 +26,7 @@ enum class Feature : int {
   kServices,      // log(1 + decayed effort of favours)
   kNegativity,    // share of signed evidence that is negative (distrust)
 };
-inline constexpr int kFeatureCount = 10;
+inline constexpr int kFeatureCount = 11;
 std::string_view FeatureName(Feature feature);
 inline std::string_view FeatureName(int feature) {
   return FeatureName(static_cast<Feature>(feature));
@@ -38,7 +39,8 @@ struct EffortConfig {
 };
 
 struct TieConfig {
-  double half_life_days = 180;
+  double half_life_days = 180;        // intensity: the relationship's long memory
+  double recent_half_life_days = 14;  // recent intensity: how active it is now
   double bias = 0;
   std::array<double, kFeatureCount> center{};       // feature value mapped to 0
   std::array<double, kFeatureCount> scale{};        // feature units per standard step

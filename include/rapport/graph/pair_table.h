@@ -21,6 +21,7 @@ struct PairRecord {
   PersonIndex u = 0, v = 0;       // u < v
   double effort[2] = {0, 0};      // decayed positive effort, [0] u->v, [1] v->u
   double raw_effort[2] = {0, 0};  // undecayed positive effort
+  double recent_effort = 0;       // positive effort both ways, decayed with the recent half-life
   uint32_t count[2] = {0, 0};     // events each way
   double negative_effort = 0;     // decayed negative evidence, both ways
   double private_effort = 0;      // decayed effort of private events, both ways
@@ -44,8 +45,10 @@ struct PairTable {
 };
 
 // Aggregates every event with time <= as_of. Events after as_of are ignored.
+// `half_life_days` decays `effort` and the other decayed sums; `recent_half_life_days` decays
+// `recent_effort` only.
 PairTable AggregatePairs(const EventLog& log, const EffortConfig& effort, double half_life_days,
-                         double as_of);
+                         double recent_half_life_days, double as_of);
 
 // Undirected CSR adjacency: the neighbours of person p are neighbour[offset[p] .. offset[p+1]),
 // sorted ascending, and pair[i] indexes the PairTable record of that edge.
