@@ -10,9 +10,8 @@ namespace rapport {
 namespace {
 
 constexpr std::array<std::string_view, kFeatureCount> kFeatureNames = {
-    "intensity", "recent_intensity", "reciprocity", "multiplexity",
-    "duration",  "regularity",       "recency",     "intimacy",
-    "embeddedness", "services",      "negativity"};
+    "intensity", "recent_intensity", "reciprocity",  "multiplexity", "duration",  "regularity",
+    "recency",   "intimacy",         "embeddedness", "services",     "negativity"};
 
 // Reads `table[key]` into `out` when present; a value of the wrong type is an error.
 Status ReadNumber(const toml::table& table, std::string_view section, std::string_view key,
@@ -88,12 +87,14 @@ Status ApplyToml(const toml::table& root, Config& config) {
   if (const toml::table* t = SubTable(root, "tie")) {
     RAPPORT_RETURN_IF_ERROR(
         CheckKnownKeys(*t, "tie",
-                       {"half_life_days", "recent_half_life_days", "bias", "min_usual_gap_days", "single_contact_gap_days",
-                        "neighbour_min_effort", "center", "scale", "coefficient"}));
+                       {"half_life_days", "recent_half_life_days", "recent_hold_days", "bias",
+                        "min_usual_gap_days", "single_contact_gap_days", "neighbour_min_effort",
+                        "center", "scale", "coefficient"}));
     TieConfig& tie = config.tie;
     RAPPORT_RETURN_IF_ERROR(ReadNumber(*t, "tie", "half_life_days", tie.half_life_days));
     RAPPORT_RETURN_IF_ERROR(
         ReadNumber(*t, "tie", "recent_half_life_days", tie.recent_half_life_days));
+    RAPPORT_RETURN_IF_ERROR(ReadNumber(*t, "tie", "recent_hold_days", tie.recent_hold_days));
     RAPPORT_RETURN_IF_ERROR(ReadNumber(*t, "tie", "bias", tie.bias));
     RAPPORT_RETURN_IF_ERROR(ReadNumber(*t, "tie", "min_usual_gap_days", tie.min_usual_gap_days));
     RAPPORT_RETURN_IF_ERROR(
@@ -133,8 +134,8 @@ Status ApplyToml(const toml::table& root, Config& config) {
           "[tie] half_life_days, recent_half_life_days, min_usual_gap_days and "
           "single_contact_gap_days must be positive");
     }
-    if (!(tie.neighbour_min_effort >= 0)) {
-      return InvalidArgument("[tie] neighbour_min_effort must be 0 or more");
+    if (!(tie.neighbour_min_effort >= 0) || !(tie.recent_hold_days >= 0)) {
+      return InvalidArgument("[tie] neighbour_min_effort and recent_hold_days must be 0 or more");
     }
   }
 
@@ -158,7 +159,7 @@ Status ApplyToml(const toml::table& root, Config& config) {
     RAPPORT_RETURN_IF_ERROR(
         CheckKnownKeys(*t, "rapport",
                        {"damping", "max_iterations", "tolerance", "depth_k", "strong_tie",
-                        "w_propagation", "w_depth", "w_breadth", "fade_days"}));
+                        "strong_tie_ramp", "w_propagation", "w_depth", "w_breadth", "fade_days"}));
     RapportConfig& r = config.rapport;
     double iterations = r.max_iterations, depth_k = r.depth_k;
     RAPPORT_RETURN_IF_ERROR(ReadNumber(*t, "rapport", "damping", r.damping));
@@ -166,11 +167,14 @@ Status ApplyToml(const toml::table& root, Config& config) {
     RAPPORT_RETURN_IF_ERROR(ReadNumber(*t, "rapport", "tolerance", r.tolerance));
     RAPPORT_RETURN_IF_ERROR(ReadNumber(*t, "rapport", "depth_k", depth_k));
     RAPPORT_RETURN_IF_ERROR(ReadNumber(*t, "rapport", "strong_tie", r.strong_tie));
+    RAPPORT_RETURN_IF_ERROR(ReadNumber(*t, "rapport", "strong_tie_ramp", r.strong_tie_ramp));
     RAPPORT_RETURN_IF_ERROR(ReadNumber(*t, "rapport", "w_propagation", r.w_propagation));
     RAPPORT_RETURN_IF_ERROR(ReadNumber(*t, "rapport", "w_depth", r.w_depth));
     RAPPORT_RETURN_IF_ERROR(ReadNumber(*t, "rapport", "w_breadth", r.w_breadth));
     RAPPORT_RETURN_IF_ERROR(ReadNumber(*t, "rapport", "fade_days", r.fade_days));
-    if (!(r.fade_days > 0)) return InvalidArgument("[rapport] fade_days must be positive");
+    if (!(r.fade_days > 0) || !(r.strong_tie_ramp > 0)) {
+      return InvalidArgument("[rapport] fade_days and strong_tie_ramp must be positive");
+    }
     if (!(iterations >= 1 && iterations <= 1e6) || !(depth_k >= 1 && depth_k <= 1e6)) {
       return InvalidArgument("[rapport] max_iterations and depth_k must be between 1 and 1000000");
     }
@@ -277,10 +281,10 @@ std::string ConfigToToml(const Config& config) {
                      config.effort.call_per_log2_minutes, config.effort.meeting_per_log2_hours);
   const TieConfig& tie = config.tie;
   out += fmt::format(
-      "[tie]\nhalf_life_days = {}\nrecent_half_life_days = {}\nbias = {}\n"
+      "[tie]\nhalf_life_days = {}\nrecent_half_life_days = {}\nrecent_hold_days = {}\nbias = {}\n"
       "min_usual_gap_days = {}\nsingle_contact_gap_days = {}\nneighbour_min_effort = {}\n\n",
-      tie.half_life_days, tie.recent_half_life_days, tie.bias, tie.min_usual_gap_days, tie.single_contact_gap_days,
-      tie.neighbour_min_effort);
+      tie.half_life_days, tie.recent_half_life_days, tie.recent_hold_days, tie.bias,
+      tie.min_usual_gap_days, tie.single_contact_gap_days, tie.neighbour_min_effort);
   for (auto [name, values] : {std::pair{"center", &tie.center}, std::pair{"scale", &tie.scale},
                               std::pair{"coefficient", &tie.coefficient}}) {
     out += fmt::format("[tie.{}]\n", name);
@@ -297,9 +301,10 @@ std::string ConfigToToml(const Config& config) {
   const RapportConfig& r = config.rapport;
   out += fmt::format(
       "[rapport]\ndamping = {}\nmax_iterations = {}\ntolerance = {}\ndepth_k = {}\n"
-      "strong_tie = {}\nw_propagation = {}\nw_depth = {}\nw_breadth = {}\nfade_days = {}\n\n",
-      r.damping, r.max_iterations, r.tolerance, r.depth_k, r.strong_tie, r.w_propagation, r.w_depth,
-      r.w_breadth, r.fade_days);
+      "strong_tie = {}\nstrong_tie_ramp = {}\nw_propagation = {}\nw_depth = {}\nw_breadth = {}\n"
+      "fade_days = {}\n\n",
+      r.damping, r.max_iterations, r.tolerance, r.depth_k, r.strong_tie, r.strong_tie_ramp,
+      r.w_propagation, r.w_depth, r.w_breadth, r.fade_days);
   out += fmt::format("[curve]\nmedian_score = {}\np95_score = {}\n\n", config.curve.median_score,
                      config.curve.p95_score);
   out += fmt::format("[cooling]\nmin_strength = {}\ngap_factor = {}\nmin_silence_days = {}\n",

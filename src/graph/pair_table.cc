@@ -15,18 +15,21 @@ struct Tracking {
   int64_t day = INT64_MIN;
   int64_t week = INT64_MIN;
   double week_effort = 0;
+  double recent_before_hold = 0;  // recent effort of events before the hold window, at as_of
+  double recent_sum = 0;          // recent effort of all events so far, at as_of
 };
 
 }  // namespace
 
-PairTable AggregatePairs(const EventLog& log, const EffortConfig& effort, double half_life_days,
-                         double recent_half_life_days, double as_of) {
+PairTable AggregatePairs(const EventLog& log, const EffortConfig& effort, const Decay& decay,
+                         double as_of) {
   PairTable table;
   table.person_count = log.person_count();
   std::unordered_map<uint64_t, uint32_t> index_of;
   std::vector<Tracking> tracking;
-  const double decay_rate = std::log(2.0) / (half_life_days * kSecondsPerDay);
-  const double recent_decay_rate = std::log(2.0) / (recent_half_life_days * kSecondsPerDay);
+  const double decay_rate = std::log(2.0) / (decay.half_life_days * kSecondsPerDay);
+  const double recent_decay_rate = std::log(2.0) / (decay.recent_half_life_days * kSecondsPerDay);
+  const double hold_start = as_of - decay.recent_hold_days * kSecondsPerDay;
 
   for (size_t e = 0; e < log.event_count(); ++e) {
     const double time = log.time[e];
@@ -38,7 +41,7 @@ PairTable AggregatePairs(const EventLog& log, const EffortConfig& effort, double
     const double base = EventEffort(effort, kind, log.duration[e], override_value,
                                     !std::isnan(override_value), log.valence[e]);
     const double per_target = base / std::sqrt(static_cast<double>(end - begin));
-    const double decay = std::exp(-decay_rate * (as_of - time));
+    const double decay_factor = std::exp(-decay_rate * (as_of - time));
     const double recent_decay = std::exp(-recent_decay_rate * (as_of - time));
     const bool negative = log.valence[e] < 0;
     const int64_t day = static_cast<int64_t>(std::floor(time / kSecondsPerDay));
@@ -66,13 +69,19 @@ PairTable AggregatePairs(const EventLog& log, const EffortConfig& effort, double
       record.last = time;
       record.channel_mask |= 1u << static_cast<int>(log.channel[e]);
       if (negative) {
-        record.negative_effort += per_target * decay;
+        record.negative_effort += per_target * decay_factor;
       } else {
-        record.effort[direction] += per_target * decay;
+        record.effort[direction] += per_target * decay_factor;
         record.raw_effort[direction] += per_target;
-        record.recent_effort += per_target * recent_decay;
-        if (log.is_private[e]) record.private_effort += per_target * decay;
-        if (kind == Kind::kFavour) record.favour_effort += per_target * decay;
+        track.recent_sum += per_target * recent_decay;
+        if (time < hold_start) {
+          track.recent_before_hold = track.recent_sum;
+        } else {
+          // R just after this event, undecayed back to its own time.
+          record.recent_effort = std::max(record.recent_effort, track.recent_sum / recent_decay);
+        }
+        if (log.is_private[e]) record.private_effort += per_target * decay_factor;
+        if (kind == Kind::kFavour) record.favour_effort += per_target * decay_factor;
       }
       if (kind == Kind::kCall || kind == Kind::kMeeting) record.contact_seconds += log.duration[e];
 
@@ -92,6 +101,13 @@ PairTable AggregatePairs(const EventLog& log, const EffortConfig& effort, double
         ++record.active_weeks;
       }
     }
+  }
+
+  // R at the start of the hold window, for pairs whose last events before it outweigh those in it.
+  const double hold_undecay = std::exp(recent_decay_rate * (as_of - hold_start));
+  for (size_t i = 0; i < table.pairs.size(); ++i) {
+    table.pairs[i].recent_effort =
+        std::max(table.pairs[i].recent_effort, tracking[i].recent_before_hold * hold_undecay);
   }
 
   // Sort by (u, v) for determinism and for the CSR build.

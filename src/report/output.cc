@@ -277,7 +277,7 @@ std::string RenderExplain(const score::ScoreRun& run, PersonIndex person,
   const std::vector<Part> rapport_parts = {
       {"propagation", "log(1 + N x standing)", r.standing * n, r.propagation, rc.w_propagation},
       {"depth", "sum of the strongest live tie strengths", r.depth, r.depth, rc.w_depth},
-      {"breadth", "log(1 + strong ties)", static_cast<double>(r.strong_ties), r.breadth,
+      {"breadth", "log(1 + strong ties, counted smoothly)", r.strong_tie_count, r.breadth,
        rc.w_breadth}};
   const std::vector<Part> volume_parts = {
       {"activity", "log(1 + own actions, decayed)", v.activity, std::log1p(v.activity),

@@ -49,6 +49,10 @@ WeightedInGraph BuildInGraph(const graph::PairTable& table, const std::vector<do
 
 }  // namespace
 
+graph::Decay DecayOf(const TieConfig& tie) {
+  return {tie.half_life_days, tie.recent_half_life_days, tie.recent_hold_days};
+}
+
 const PersonScore* ScoreRun::Find(int64_t person_id) const {
   for (const PersonScore& person : people) {
     if (person.id == person_id) return &person;
@@ -67,8 +71,7 @@ ScoreRun ScoreEvents(const EventLog& log, const Config& config, double as_of) {
   ScoreRun run;
   run.as_of = as_of;
   run.config = config;
-  run.pairs = graph::AggregatePairs(log, config.effort, config.tie.half_life_days,
-                                    config.tie.recent_half_life_days, as_of);
+  run.pairs = graph::AggregatePairs(log, config.effort, DecayOf(config.tie), as_of);
   run.ties = ComputeTies(run.pairs, config.tie, as_of);
   run.warmth.resize(run.pairs.pairs.size());
   std::vector<double> live(run.pairs.pairs.size());
@@ -119,8 +122,12 @@ ScoreRun ScoreEvents(const EventLog& log, const Config& config, double as_of) {
     std::partial_sort(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(k), s.end(),
                       std::greater<>());
     for (size_t i = 0; i < k; ++i) r.depth += s[i];
-    for (double strength : s) r.strong_ties += strength >= rc.strong_tie ? 1 : 0;
-    r.breadth = std::log1p(r.strong_ties);
+    for (double strength : s) {
+      r.strong_ties += strength >= rc.strong_tie ? 1 : 0;
+      r.strong_tie_count += std::clamp(
+          (strength - rc.strong_tie + rc.strong_tie_ramp) / (2 * rc.strong_tie_ramp), 0.0, 1.0);
+    }
+    r.breadth = std::log1p(r.strong_tie_count);
     r.raw = rc.w_propagation * r.propagation + rc.w_depth * r.depth + rc.w_breadth * r.breadth;
     volume_raw.push_back(person.volume.raw);
     rapport_raw.push_back(r.raw);

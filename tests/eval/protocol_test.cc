@@ -191,7 +191,8 @@ TEST(LoadersTest, ContactRecordsBecomeMutualMeetings) {
   Result<EventLog> log = LoadContactLog(path.string());
   ASSERT_TRUE(log.ok()) << log.status().message();
   EXPECT_EQ(log->event_count(), 6u);
-  const graph::PairTable table = graph::AggregatePairs(*log, DefaultConfig().effort, 180, 14, 120);
+  const graph::PairTable table =
+      graph::AggregatePairs(*log, DefaultConfig().effort, graph::Decay{}, 120);
   ASSERT_EQ(table.pairs.size(), 2u);
   const graph::PairRecord& first = table.pairs[0];  // persons "1" and "2"
   EXPECT_NEAR(first.raw_effort[0] + first.raw_effort[1], 2 * kContactEffort, 1e-12);

@@ -35,7 +35,8 @@ Event MakeEvent(double time, std::string actor, std::vector<std::string> targets
 }
 
 PairTable Aggregate(const std::vector<Event>& events, double as_of = kAsOf) {
-  return AggregatePairs(EventLogFromEvents(events), DefaultConfig().effort, kHalfLifeDays, 14, as_of);
+  return AggregatePairs(EventLogFromEvents(events), DefaultConfig().effort,
+                        Decay{kHalfLifeDays, 14, 7}, as_of);
 }
 
 // The record of pair (u, v), failing the test when it is missing.
@@ -74,10 +75,66 @@ TEST(GraphPairTableTest, EffortDecaysByHalfPerHalfLifeInEachDirection) {
   EXPECT_EQ(pair.channel_mask, 1u << static_cast<int>(Channel::kSms));
 }
 
+// recent_effort against a brute force: R(t) on a one-minute grid over the hold window, and at
+// each event time, the maximum taken directly.
+TEST(GraphPairTableTest, RecentEffortHoldsItsHighestValueOverTheHoldWindow) {
+  const Decay decay{kHalfLifeDays, 14, 7};
+  for (double last_event_days_ago : {0.0, 2.5, 6.9, 7.1, 20.0}) {
+    std::vector<Event> events = {
+        MakeEvent(kAsOf - 30 * kDay, "ann", {"bob"}, Kind::kMessage),
+        MakeEvent(kAsOf - 9 * kDay, "bob", {"ann"}, Kind::kReply),
+        MakeEvent(kAsOf - last_event_days_ago * kDay, "ann", {"bob"}, Kind::kCall),
+    };
+    const PairTable table =
+        AggregatePairs(EventLogFromEvents(events), DefaultConfig().effort, decay, kAsOf);
+    ASSERT_EQ(table.pairs.size(), 1u);
+    const EffortConfig& effort = DefaultConfig().effort;
+    auto recent_at = [&](double t) {
+      double sum = 0;
+      for (const Event& event : events) {
+        if (event.time > t) continue;
+        sum += EventEffort(effort, event.kind, 0, 0, false, 1.0) *
+               std::exp2(-(t - event.time) / (decay.recent_half_life_days * kDay));
+      }
+      return sum;
+    };
+    double expected = 0;
+    for (double t = kAsOf - decay.recent_hold_days * kDay; t <= kAsOf; t += 60) {
+      expected = std::max(expected, recent_at(t));
+    }
+    for (const Event& event : events) {
+      if (event.time >= kAsOf - decay.recent_hold_days * kDay) {
+        expected = std::max(expected, recent_at(event.time));
+      }
+    }
+    EXPECT_NEAR(table.pairs[0].recent_effort, expected, 1e-9 * expected) << last_event_days_ago;
+  }
+}
+
+TEST(GraphPairTableTest, AWeekOfSilenceWithinTheHoldLeavesRecentEffortUnchanged) {
+  const std::vector<Event> events = {
+      MakeEvent(kAsOf - 20 * kDay, "ann", {"bob"}, Kind::kMessage),
+      MakeEvent(kAsOf - 10 * kDay, "bob", {"ann"}, Kind::kMessage),
+  };
+  const Decay decay{kHalfLifeDays, 14, 7};
+  const double before =
+      AggregatePairs(EventLogFromEvents(events), DefaultConfig().effort, decay, kAsOf - 3 * kDay)
+          .pairs[0]
+          .recent_effort;
+  const double after =
+      AggregatePairs(EventLogFromEvents(events), DefaultConfig().effort, decay, kAsOf)
+          .pairs[0]
+          .recent_effort;
+  // Silent from day -10: as of day -3 the hold reaches back to day -10 itself; as of day 0 it
+  // starts at day -7, three days of decay later.
+  EXPECT_DOUBLE_EQ(before, 2 + 2 * std::exp2(-10.0 / 14));
+  EXPECT_NEAR(after, before * std::exp2(-3.0 / 14), 1e-12);
+}
+
 TEST(GraphPairTableTest, HalfLifeComesFromTheArgument) {
   const EventLog log =
       EventLogFromEvents({MakeEvent(kAsOf - 30 * kDay, "ann", {"bob"}, Kind::kMessage)});
-  const PairTable table = AggregatePairs(log, DefaultConfig().effort, 30, 14, kAsOf);
+  const PairTable table = AggregatePairs(log, DefaultConfig().effort, Decay{30, 14, 7}, kAsOf);
   ASSERT_EQ(table.pairs.size(), 1u);
   EXPECT_DOUBLE_EQ(table.pairs[0].effort[0], 1);
 }

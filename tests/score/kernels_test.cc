@@ -87,8 +87,7 @@ TEST(ScoreTieStrengthTest, ParallelMatchesSerialVerifierOnTheDemo) {
   const EventLog log = EventLogFromEvents(scenario::BuildDemoEvents(options));
   const Config config = DefaultConfig();
   const graph::PairTable pairs =
-      graph::AggregatePairs(log, config.effort, config.tie.half_life_days,
-                            config.tie.recent_half_life_days, options.end_time);
+      graph::AggregatePairs(log, config.effort, DecayOf(config.tie), options.end_time);
   const TieTable parallel = ComputeTies(pairs, config.tie, options.end_time);
   const TieTable serial = ComputeTiesSerial(pairs, config.tie, options.end_time);
   ASSERT_EQ(parallel.strength.size(), pairs.pairs.size());
@@ -124,7 +123,7 @@ TEST(ScoreTieStrengthTest, EmbeddednessIsJaccardWithoutTheTwoEnds) {
   both("p1", "p4");
   const EventLog log = EventLogFromEvents(events);
   const Config config = DefaultConfig();
-  const graph::PairTable pairs = graph::AggregatePairs(log, config.effort, 180, 14, 1000);
+  const graph::PairTable pairs = graph::AggregatePairs(log, config.effort, graph::Decay{}, 1000);
   const graph::Adjacency adjacency = NeighbourhoodAdjacency(pairs, 1.0);
   // Without each other: {2,3} and {2,4}: common {2}, union {2,3,4}.
   EXPECT_DOUBLE_EQ(Embeddedness(adjacency, 0, 1), 1.0 / 3.0);
@@ -244,6 +243,42 @@ TEST(ScoreCurveTest, P95EqualToMedianUsesTheMaximum) {
   EXPECT_DOUBLE_EQ(CurveScore(config, reference, 5), 1);
   EXPECT_NEAR(CurveScore(config, reference, 5.001), 1, 0.05);
   EXPECT_DOUBLE_EQ(CurveScore(config, reference, 10), 50);
+}
+
+}  // namespace
+}  // namespace rapport::score
+
+namespace rapport::score {
+namespace {
+
+// Breadth counts strong ties smoothly: moving the threshold across a tie's strength changes
+// the integer count by one but breadth only by as much as the threshold moved.
+TEST(ScoreBreadthTest, ATieCrossingTheStrongThresholdMovesBreadthContinuously) {
+  scenario::DemoOptions options;
+  const EventLog log = EventLogFromEvents(scenario::BuildDemoEvents(options));
+  const ScoreRun run = ScoreEvents(log, DefaultConfig(), options.end_time);
+  const PersonScore& blogger =
+      *std::find_if(run.people.begin(), run.people.end(),
+                    [](const PersonScore& p) { return p.name == scenario::kBlogger; });
+  const std::vector<TieView> ties = TiesOf(run, blogger.index);
+  ASSERT_FALSE(ties.empty());
+  const double strength = ties.front().strength * run.warmth[ties.front().pair];
+  Config below = DefaultConfig(), above = DefaultConfig();
+  below.rapport.strong_tie = strength - 1e-7;
+  above.rapport.strong_tie = strength + 1e-7;
+  const ScoreRun run_below = ScoreEvents(log, below, options.end_time);
+  const ScoreRun run_above = ScoreEvents(log, above, options.end_time);
+  const RapportComponents& a = run_below.Find(blogger.id)->rapport;
+  const RapportComponents& b = run_above.Find(blogger.id)->rapport;
+  EXPECT_GE(a.strong_ties, b.strong_ties + 1);  // the hard count steps
+  EXPECT_NEAR(a.breadth, b.breadth, 1e-5);      // breadth does not
+  EXPECT_GT(a.strong_tie_count, b.strong_tie_count);
+  // A tie counts fully above strong_tie + ramp and not at all below strong_tie - ramp.
+  Config all = DefaultConfig();
+  all.rapport.strong_tie = -1;
+  EXPECT_DOUBLE_EQ(
+      ScoreEvents(log, all, options.end_time).Find(blogger.id)->rapport.strong_tie_count,
+      static_cast<double>(blogger.ties));
 }
 
 }  // namespace

@@ -16,15 +16,15 @@ namespace rapport {
 enum class Feature : int {
   kIntensity,        // log(1 + decayed effort both ways), half_life_days (long memory)
   kRecentIntensity,  // log(1 + effort both ways decayed with recent_half_life_days)
-  kReciprocity,   // 2 min(a, b) / (a + b) of the two directions' decayed effort
-  kMultiplexity,  // distinct channels used, minus one
-  kDuration,      // log(1 + days from first to last contact)
-  kRegularity,    // share of weeks since first contact with contact
-  kRecency,       // log(1 + silence / usual gap): softened for long, regular ties
-  kIntimacy,      // share of effort through private channels
-  kEmbeddedness,  // Jaccard overlap of the two people's neighbourhoods
-  kServices,      // log(1 + decayed effort of favours)
-  kNegativity,    // share of signed evidence that is negative (distrust)
+  kReciprocity,      // 2 min(a, b) / (a + b) of the two directions' decayed effort
+  kMultiplexity,     // distinct channels used, minus one
+  kDuration,         // log(1 + days from first to last contact)
+  kRegularity,       // share of weeks since first contact with contact
+  kRecency,          // log(1 + silence / usual gap): softened for long, regular ties
+  kIntimacy,         // share of effort through private channels
+  kEmbeddedness,     // Jaccard overlap of the two people's neighbourhoods
+  kServices,         // log(1 + decayed effort of favours)
+  kNegativity,       // share of signed evidence that is negative (distrust)
 };
 inline constexpr int kFeatureCount = 11;
 std::string_view FeatureName(Feature feature);
@@ -40,7 +40,8 @@ struct EffortConfig {
 
 struct TieConfig {
   double half_life_days = 180;        // intensity: the relationship's long memory
-  double recent_half_life_days = 14;  // recent intensity: how active it is now
+  double recent_half_life_days = 14;  // recent intensity: how active it is now,
+  double recent_hold_days = 7;        // at its highest over this many days (a week off is free)
   double bias = 0;
   std::array<double, kFeatureCount> center{};       // feature value mapped to 0
   std::array<double, kFeatureCount> scale{};        // feature units per standard step
@@ -63,13 +64,15 @@ struct VolumeConfig {
 struct RapportConfig {
   double damping = 0.85;
   int max_iterations = 100;
-  double tolerance = 1e-10;    // L1 change per iteration at which propagation stops
-  int depth_k = 15;            // depth: sum of the k strongest tie strengths
-  double strong_tie = 0.5;     // breadth: ties at least this strong
-  double w_propagation = 1.0;  // log(1 + N * standing)
-  double w_depth = 1.0;        // depth
-  double w_breadth = 1.0;      // log(1 + number of strong ties)
-  double fade_days = 180;      // a cooling tie's weight in the score falls by e every this long
+  double tolerance = 1e-10;      // L1 change per iteration at which propagation stops
+  int depth_k = 15;              // depth: sum of the k strongest tie strengths
+  double strong_tie = 0.5;       // a strong tie: at least this strong
+  double strong_tie_ramp = 0.2;  // breadth counts a tie 0 below strong_tie - ramp, 1 above
+                                 // strong_tie + ramp, linearly between: no cliff at strong_tie
+  double w_propagation = 1.0;    // log(1 + N * standing)
+  double w_depth = 1.0;          // depth
+  double w_breadth = 1.0;        // log(1 + number of strong ties)
+  double fade_days = 180;        // a cooling tie's weight in the score falls by e every this long
 };
 
 struct CurveConfig {

@@ -21,7 +21,7 @@ struct PairRecord {
   PersonIndex u = 0, v = 0;       // u < v
   double effort[2] = {0, 0};      // decayed positive effort, [0] u->v, [1] v->u
   double raw_effort[2] = {0, 0};  // undecayed positive effort
-  double recent_effort = 0;       // positive effort both ways, decayed with the recent half-life
+  double recent_effort = 0;       // recent activity: see Decay::recent_hold_days
   uint32_t count[2] = {0, 0};     // events each way
   double negative_effort = 0;     // decayed negative evidence, both ways
   double private_effort = 0;      // decayed effort of private events, both ways
@@ -45,10 +45,20 @@ struct PairTable {
 };
 
 // Aggregates every event with time <= as_of. Events after as_of are ignored.
-// `half_life_days` decays `effort` and the other decayed sums; `recent_half_life_days` decays
-// `recent_effort` only.
-PairTable AggregatePairs(const EventLog& log, const EffortConfig& effort, double half_life_days,
-                         double recent_half_life_days, double as_of);
+// How effort fades. `half_life_days` decays `effort` and the other decayed sums. The recent
+// effort R(t) is the positive effort both ways decayed with `recent_half_life_days`, and
+// recent_effort holds its highest value over the last `recent_hold_days`:
+//   recent_effort = max over t in [as_of - hold, as_of] of R(t)
+// so that a week of one's own silence does not lower it (between events R only decays, so the
+// maximum is at the start of that window or just after an event inside it).
+struct Decay {
+  double half_life_days = 180;
+  double recent_half_life_days = 14;
+  double recent_hold_days = 7;
+};
+
+PairTable AggregatePairs(const EventLog& log, const EffortConfig& effort, const Decay& decay,
+                         double as_of);
 
 // Undirected CSR adjacency: the neighbours of person p are neighbour[offset[p] .. offset[p+1]),
 // sorted ascending, and pair[i] indexes the PairTable record of that edge.

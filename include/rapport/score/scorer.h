@@ -3,7 +3,9 @@
 // strength, s * warmth (Warmth below: 1 until the tie is cooling, then fading), and combines
 //   propagation  log(1 + N * standing)           standing from Propagate (propagation.h)
 //   depth        sum of the depth_k strongest live tie strengths
-//   breadth      log(1 + number of ties whose live strength is at least strong_tie)
+//   breadth      log(1 + smooth count of strong ties): a tie counts 0 below a live strength of
+//                strong_tie - ramp, 1 above strong_tie + ramp and linearly between, so one tie
+//                crossing strong_tie moves the score a little, not a whole step
 // as  raw = w_propagation * propagation + w_depth * depth + w_breadth * breadth,
 // then both raw scores go through the 1-100 curve (curve.h) over the scored population: everyone
 // with at least one event (as actor or target) at or before as_of.
@@ -23,11 +25,12 @@
 namespace rapport::score {
 
 struct RapportComponents {
-  double standing = 0;     // share of standing from propagation (sums to 1 over everyone)
-  double propagation = 0;  // log(1 + N * standing)
-  double depth = 0;        // sum of the strongest depth_k tie strengths
-  int strong_ties = 0;     // ties at least strong_tie strong
-  double breadth = 0;      // log(1 + strong_ties)
+  double standing = 0;          // share of standing from propagation (sums to 1 over everyone)
+  double propagation = 0;       // log(1 + N * standing)
+  double depth = 0;             // sum of the strongest depth_k tie strengths
+  int strong_ties = 0;          // ties at least strong_tie strong
+  double strong_tie_count = 0;  // the smooth count that breadth uses
+  double breadth = 0;           // log(1 + strong_tie_count)
   double raw = 0;
 };
 
@@ -65,6 +68,9 @@ struct ScoreRun {
 double Warmth(const graph::PairRecord& record, const Config& config, double as_of);
 
 ScoreRun ScoreEvents(const EventLog& log, const Config& config, double as_of);
+
+// The decay settings of aggregation under a tie configuration.
+graph::Decay DecayOf(const TieConfig& tie);
 
 // One of a person's ties, seen from that person.
 struct TieView {
