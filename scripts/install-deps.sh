@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   libsqlite3-dev libsimdjson-dev libcli11-dev libfmt-dev libtomlplusplus-dev
-  libgmime-3.0-dev libpugixml-dev
+  libgmime-3.0-dev libpugixml-dev libeigen3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev libomp-14-dev
   sqlite3 python3

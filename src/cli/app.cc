@@ -91,6 +91,7 @@ int Main(int argc, char** argv) {
   AddDemoCommand(app, global, &exit_code);
   AddPeopleCommands(app, global, &exit_code);
   AddEvalCommand(app, global, &exit_code);
+  AddFitCommand(app, global, &exit_code);
 
   CLI::App* config =
       app.add_subcommand("config", "Print the effective scoring configuration (TOML)");

@@ -47,5 +47,6 @@ void AddLogCommand(CLI::App& app, const GlobalOptions& global, int* exit_code);
 void AddDemoCommand(CLI::App& app, const GlobalOptions& global, int* exit_code);
 void AddPeopleCommands(CLI::App& app, const GlobalOptions& global, int* exit_code);
 void AddEvalCommand(CLI::App& app, const GlobalOptions& global, int* exit_code);
+void AddFitCommand(CLI::App& app, const GlobalOptions& global, int* exit_code);
 
 }  // namespace rapport::cli

@@ -10,8 +10,8 @@ namespace rapport {
 namespace {
 
 constexpr std::array<std::string_view, kFeatureCount> kFeatureNames = {
-    "intensity", "recent_intensity", "reciprocity",  "multiplexity", "duration",  "regularity",
-    "recency",   "intimacy",         "embeddedness", "services",     "negativity"};
+    "intensity", "recent_intensity", "reciprocity",  "multiplexity", "duration",   "regularity",
+    "recency",   "intimacy",         "embeddedness", "services",     "negativity", "attention"};
 
 // Reads `table[key]` into `out` when present; a value of the wrong type is an error.
 Status ReadNumber(const toml::table& table, std::string_view section, std::string_view key,
@@ -251,6 +251,7 @@ Config DefaultConfig() {
   feature(Feature::kEmbeddedness, 0.1, 0.1, 0.1);
   feature(Feature::kServices, 0.0, 1.0, 0.5);
   feature(Feature::kNegativity, 0.0, 0.25, -1.0);
+  feature(Feature::kAttention, -3.0, 1.0, 0.0);
   return config;
 }
 

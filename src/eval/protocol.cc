@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cmath>
 #include <fstream>
+#include <random>
 #include <string_view>
 #include <unordered_map>
 
@@ -144,6 +145,104 @@ EvalTable Evaluate(const std::string& dataset, const std::string& label,
   return table;
 }
 
+Design ModelDesign(const score::TieTable& ties, const TieConfig& config,
+                   const std::vector<uint32_t>& selected,
+                   const std::vector<uint8_t>& labels_by_pair) {
+  Design design;
+  design.columns = kFeatureCount;
+  design.x.reserve(selected.size() * kFeatureCount);
+  for (uint32_t i : selected) {
+    for (int f = 0; f < kFeatureCount; ++f) {
+      design.x.push_back((ties.features[i][f] - config.center[f]) / config.scale[f]);
+    }
+    design.labels.push_back(labels_by_pair[i]);
+  }
+  return design;
+}
+
+std::vector<double> CoefficientPrior(const TieConfig& config) {
+  return {config.coefficient.begin(), config.coefficient.end()};
+}
+
+std::vector<double> CrossValidatedStrength(const score::TieTable& ties, const TieConfig& config,
+                                           const std::vector<uint32_t>& selected,
+                                           const std::vector<uint8_t>& labels_by_pair) {
+  return NestedCrossValidatedLogits(ModelDesign(ties, config, selected, labels_by_pair), kFolds,
+                                    kFoldSeed, DefaultLambdaGrid(), CoefficientPrior(config));
+}
+
+Comparison PairedBootstrap(const std::string& score, const std::vector<double>& a,
+                           const std::string& baseline, const std::vector<double>& b,
+                           const std::vector<uint8_t>& labels, int resamples, uint64_t seed) {
+  Comparison comparison{score, baseline, RocAuc(a, labels) - RocAuc(b, labels), 0, 0};
+  std::vector<double> differences(static_cast<size_t>(resamples));
+  const size_t n = labels.size();
+  // Each resample has its own generator, so the result does not depend on the thread count.
+#pragma omp parallel for schedule(dynamic, 8)
+  for (int r = 0; r < resamples; ++r) {
+    std::mt19937_64 random(seed + static_cast<uint64_t>(r));
+    std::uniform_int_distribution<size_t> pick(0, n - 1);
+    std::vector<double> sa(n), sb(n);
+    std::vector<uint8_t> sl(n);
+    for (size_t i = 0; i < n; ++i) {
+      const size_t j = pick(random);
+      sa[i] = a[j];
+      sb[i] = b[j];
+      sl[i] = labels[j];
+    }
+    differences[static_cast<size_t>(r)] = RocAuc(sa, sl) - RocAuc(sb, sl);
+  }
+  std::erase_if(differences, [](double d) { return std::isnan(d); });
+  std::sort(differences.begin(), differences.end());
+  if (!differences.empty()) {
+    auto at = [&](double q) {
+      return differences[static_cast<size_t>(q * static_cast<double>(differences.size() - 1))];
+    };
+    comparison.low = at(0.025);
+    comparison.high = at(0.975);
+  }
+  return comparison;
+}
+
+namespace {
+
+inline constexpr int kBootstrapResamples = 1000;
+
+// The candidate scores plus the fitted row, evaluated, with the two rapport rows compared to the
+// best single feature.
+EvalTable EvaluateWithFit(const std::string& dataset, const std::string& label,
+                          const score::ScoreRun& run, const std::vector<uint32_t>& selected,
+                          const std::vector<uint8_t>& labels_by_pair) {
+  std::vector<ScoreColumn> columns = CandidateScores(run);
+  const std::vector<double> fitted =
+      CrossValidatedStrength(run.ties, run.config.tie, selected, labels_by_pair);
+  ScoreColumn fitted_column{kFittedName, std::vector<double>(run.pairs.pairs.size(), 0.0)};
+  for (size_t i = 0; i < selected.size(); ++i) fitted_column.value[selected[i]] = fitted[i];
+  columns.insert(columns.begin() + 1, std::move(fitted_column));
+  EvalTable table = Evaluate(dataset, label, columns, selected, labels_by_pair);
+
+  size_t best = 2;
+  for (size_t c = 2; c < table.rows.size(); ++c) {
+    if (table.rows[c].roc_auc > table.rows[best].roc_auc) best = c;
+  }
+  auto values = [&](size_t c) {
+    std::vector<double> v;
+    v.reserve(selected.size());
+    for (uint32_t i : selected) v.push_back(columns[c].value[i]);
+    return v;
+  };
+  std::vector<uint8_t> labels;
+  for (uint32_t i : selected) labels.push_back(labels_by_pair[i]);
+  for (size_t c : {size_t{0}, size_t{1}}) {
+    table.comparisons.push_back(PairedBootstrap(columns[c].name, values(c), columns[best].name,
+                                                values(best), labels, kBootstrapResamples,
+                                                kFoldSeed + c));
+  }
+  return table;
+}
+
+}  // namespace
+
 EvalTable RunLasting(const EventLog& log, const Config& config, const std::string& dataset,
                      LabelRule rule, bool one_direction_only) {
   const double first = log.event_count() > 0 ? log.time.front() : 0;
@@ -159,7 +258,7 @@ EvalTable RunLasting(const EventLog& log, const Config& config, const std::strin
   const std::string label = rule == LabelRule::kPositiveRating
                                 ? "a positive rating in the last third, either way"
                                 : "contact in the last third";
-  return Evaluate(dataset, label, CandidateScores(split.features), selected, split.labels);
+  return EvaluateWithFit(dataset, label, split.features, selected, split.labels);
 }
 
 EvalTable RunReported(const EventLog& log, const Config& config, const std::string& dataset,
@@ -180,7 +279,7 @@ EvalTable RunReported(const EventLog& log, const Config& config, const std::stri
   }
   std::vector<uint32_t> selected(run.pairs.pairs.size());
   for (uint32_t i = 0; i < selected.size(); ++i) selected[i] = i;
-  return Evaluate(dataset, label, CandidateScores(run), selected, labels);
+  return EvaluateWithFit(dataset, label, run, selected, labels);
 }
 
 Result<EventLog> LoadSnapLog(const std::string& path) {
@@ -265,6 +364,17 @@ Result<IdentityPairs> LoadIdentityPairs(const std::string& path) {
   return pairs;
 }
 
+std::string ComparisonTable(const EvalTable& table) {
+  std::string out =
+      "| score | against | ROC AUC difference | 95% interval (paired bootstrap) |\n"
+      "|---|---|---|---|\n";
+  for (const Comparison& c : table.comparisons) {
+    out += fmt::format("| {} | {} | {:+.3f} | {:+.3f} .. {:+.3f} |\n", c.score, c.baseline,
+                       c.difference, c.low, c.high);
+  }
+  return out;
+}
+
 std::string MarkdownTable(const EvalTable& table) {
   std::string out = "| score | ROC AUC | AP | pairs | positives |\n|---|---|---|---|---|\n";
   for (const MetricRow& row : table.rows) {
@@ -288,7 +398,7 @@ std::string CompareOn(const EvalTable& table, const char* metric_name, double Me
     return fmt::format("{} is undefined here.", metric_name);
   }
   for (const MetricRow& row : table.rows) {
-    if (&row == rapport || std::isnan(row.*metric)) continue;
+    if (&row == rapport || row.score == kFittedName || std::isnan(row.*metric)) continue;
     if (row.*metric > rapport->*metric) ++rank;
     if (best_other == nullptr || row.*metric > best_other->*metric) best_other = &row;
   }

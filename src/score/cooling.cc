@@ -16,8 +16,14 @@ double StrengthAtLastContact(const ScoreRun& run, uint32_t pair) {
   then.negative_effort *= undo;
   then.private_effort *= undo;
   then.favour_effort *= undo;
-  const double embeddedness = run.ties.features[pair][static_cast<int>(Feature::kEmbeddedness)];
-  return StrengthFromFeatures(config, PairFeatures(then, config, then.last, embeddedness));
+  // recent_effort is R at the start of the hold window once the silence is longer than the hold.
+  const double held_from = run.as_of - config.recent_hold_days * kSecondsPerDay;
+  then.recent_effort *= std::exp2(std::max(0.0, held_from - then.last) /
+                                  (config.recent_half_life_days * kSecondsPerDay));
+  const FeatureVector& now = run.ties.features[pair];
+  return StrengthFromFeatures(
+      config, PairFeatures(then, config, then.last, now[static_cast<int>(Feature::kEmbeddedness)],
+                           now[static_cast<int>(Feature::kAttention)]));
 }
 
 std::vector<CoolingTie> FindCooling(const ScoreRun& run, std::optional<PersonIndex> person) {

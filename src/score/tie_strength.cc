@@ -42,8 +42,27 @@ double UsualGapDays(const graph::PairRecord& record, const TieConfig& config) {
   return std::max(config.min_usual_gap_days, span_days / (record.active_days - 1));
 }
 
+std::vector<double> PersonEffort(const graph::PairTable& table) {
+  std::vector<double> total(table.person_count, 0.0);
+  for (const graph::PairRecord& record : table.pairs) {
+    const double pair = record.raw_effort[0] + record.raw_effort[1];
+    total[record.u] += pair;
+    total[record.v] += pair;
+  }
+  return total;
+}
+
+double Attention(const graph::PairRecord& record, const std::vector<double>& person_effort) {
+  constexpr double kFloor = 1e-6;
+  const double pair = record.raw_effort[0] + record.raw_effort[1];
+  auto share = [&](PersonIndex p) {
+    return person_effort[p] > 0 ? std::max(kFloor, pair / person_effort[p]) : kFloor;
+  };
+  return 0.5 * (std::log(share(record.u)) + std::log(share(record.v)));
+}
+
 FeatureVector PairFeatures(const graph::PairRecord& record, const TieConfig& config, double as_of,
-                           double embeddedness) {
+                           double embeddedness, double attention) {
   FeatureVector x{};
   const double a = record.effort[0], b = record.effort[1], total = a + b;
   x[static_cast<int>(Feature::kIntensity)] = std::log1p(total);
@@ -64,6 +83,7 @@ FeatureVector PairFeatures(const graph::PairRecord& record, const TieConfig& con
   const double signed_total = total + record.negative_effort;
   x[static_cast<int>(Feature::kNegativity)] =
       signed_total > 0 ? record.negative_effort / signed_total : 0;
+  x[static_cast<int>(Feature::kAttention)] = attention;
   return x;
 }
 
@@ -79,6 +99,7 @@ double StrengthFromFeatures(const TieConfig& config, const FeatureVector& featur
 
 TieTable ComputeTies(const graph::PairTable& table, const TieConfig& config, double as_of) {
   const graph::Adjacency neighbourhood = NeighbourhoodAdjacency(table, config.neighbour_min_effort);
+  const std::vector<double> person_effort = PersonEffort(table);
   TieTable ties;
   const int64_t n = static_cast<int64_t>(table.pairs.size());
   ties.features.resize(table.pairs.size());
@@ -88,7 +109,8 @@ TieTable ComputeTies(const graph::PairTable& table, const TieConfig& config, dou
   for (int64_t i = 0; i < n; ++i) {
     const graph::PairRecord& record = table.pairs[i];
     ties.features[i] =
-        PairFeatures(record, config, as_of, Embeddedness(neighbourhood, record.u, record.v));
+        PairFeatures(record, config, as_of, Embeddedness(neighbourhood, record.u, record.v),
+                     Attention(record, person_effort));
     ties.strength[i] = StrengthFromFeatures(config, ties.features[i]);
   }
   return ties;
@@ -105,6 +127,13 @@ TieTable ComputeTiesSerial(const graph::PairTable& table, const TieConfig& confi
     }
   }
   for (auto& list : neighbours) std::sort(list.begin(), list.end());
+  // Each person's effort summed pair by pair, independently of PersonEffort.
+  std::vector<double> person_effort(table.person_count, 0.0);
+  for (const graph::PairRecord& record : table.pairs) {
+    for (PersonIndex p : {record.u, record.v}) {
+      person_effort[p] += record.raw_effort[0] + record.raw_effort[1];
+    }
+  }
   TieTable ties;
   for (const graph::PairRecord& record : table.pairs) {
     std::vector<PersonIndex> a, b, common, either;
@@ -119,7 +148,8 @@ TieTable ComputeTiesSerial(const graph::PairTable& table, const TieConfig& confi
     double embeddedness =
         either.empty() ? 0.0
                        : static_cast<double>(common.size()) / static_cast<double>(either.size());
-    ties.features.push_back(PairFeatures(record, config, as_of, embeddedness));
+    ties.features.push_back(
+        PairFeatures(record, config, as_of, embeddedness, Attention(record, person_effort)));
     ties.strength.push_back(StrengthFromFeatures(config, ties.features.back()));
   }
   return ties;

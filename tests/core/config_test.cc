@@ -111,7 +111,8 @@ TEST_F(CoreConfigTest, DefaultEffortMatchesTheDesignTable) {
 TEST_F(CoreConfigTest, FeatureNames) {
   EXPECT_EQ(FeatureName(Feature::kIntensity), "intensity");
   EXPECT_EQ(FeatureName(Feature::kEmbeddedness), "embeddedness");
-  EXPECT_EQ(FeatureName(kFeatureCount - 1), "negativity");
+  EXPECT_EQ(FeatureName(Feature::kRecentIntensity), "recent_intensity");
+  EXPECT_EQ(FeatureName(kFeatureCount - 1), "attention");
 }
 
 TEST_F(CoreConfigTest, FileOverridesOnlyItsKeys) {

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "rapport/core/time.h"
+#include "rapport/eval/metrics.h"
 
 namespace rapport::eval {
 namespace {
@@ -138,8 +139,16 @@ std::vector<Event> GeneratedLog() {
 }
 
 void ExpectWellFormed(const EvalTable& table) {
-  ASSERT_EQ(table.rows.size(), 9u);
+  ASSERT_EQ(table.rows.size(), 10u);
   EXPECT_EQ(table.rows.front().score, kTieStrengthName);
+  EXPECT_EQ(table.rows[1].score, kFittedName);
+  // Both rapport rows are compared with the best single feature, whose AUC the interval brackets.
+  ASSERT_EQ(table.comparisons.size(), 2u);
+  for (const Comparison& c : table.comparisons) {
+    EXPECT_LE(c.low, c.high) << c.score;
+    EXPECT_NE(c.baseline, kTieStrengthName);
+    EXPECT_NE(c.baseline, kFittedName);
+  }
   EXPECT_GT(table.pairs, 0u);
   EXPECT_GT(table.positives, 0u);
   EXPECT_LT(table.positives, table.pairs);
@@ -152,10 +161,31 @@ void ExpectWellFormed(const EvalTable& table) {
   EXPECT_GT(table.rows.front().roc_auc, 0.5);
 
   const std::string markdown = MarkdownTable(table);
-  EXPECT_EQ(std::count(markdown.begin(), markdown.end(), '\n'), 2 + 9);
+  EXPECT_EQ(std::count(markdown.begin(), markdown.end(), '\n'), 2 + 10);
   EXPECT_EQ(markdown.rfind("| score | ROC AUC | AP | pairs | positives |\n", 0), 0u);
   EXPECT_NE(markdown.find(std::string("| ") + kTieStrengthName + " | "), std::string::npos);
   EXPECT_NE(Reading(table).find("ROC AUC"), std::string::npos);
+}
+
+TEST(PairedBootstrapTest, IntervalBracketsTheDifferenceAndExcludesZeroForAClearWinner) {
+  std::mt19937_64 random(3);
+  std::normal_distribution<double> noise(0, 1);
+  std::vector<double> good, poor;
+  std::vector<uint8_t> labels;
+  for (int i = 0; i < 2000; ++i) {
+    const uint8_t label = i % 4 == 0 ? 1 : 0;
+    labels.push_back(label);
+    good.push_back(2.0 * label + noise(random));
+    poor.push_back(0.3 * label + noise(random));
+  }
+  const Comparison c = PairedBootstrap("good", good, "poor", poor, labels, 300, 1);
+  EXPECT_NEAR(c.difference, RocAuc(good, labels) - RocAuc(poor, labels), 1e-12);
+  EXPECT_LE(c.low, c.difference);
+  EXPECT_GE(c.high, c.difference);
+  EXPECT_GT(c.low, 0.0);
+  const Comparison same = PairedBootstrap("a", good, "b", good, labels, 100, 1);
+  EXPECT_EQ(same.low, 0.0);
+  EXPECT_EQ(same.high, 0.0);
 }
 
 TEST(LastingProtocolTest, GeneratedLog) {

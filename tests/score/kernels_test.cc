@@ -147,7 +147,7 @@ TEST(ScoreTieStrengthTest, FeaturesOfAHandMadePair) {
   record.active_weeks = 2;
   const TieConfig config = DefaultConfig().tie;
   const double as_of = 20 * kSecondsPerDay;
-  const FeatureVector x = PairFeatures(record, config, as_of, 0.25);
+  const FeatureVector x = PairFeatures(record, config, as_of, 0.25, -1.5);
   EXPECT_DOUBLE_EQ(x[static_cast<int>(Feature::kIntensity)], std::log(5.0));
   EXPECT_DOUBLE_EQ(x[static_cast<int>(Feature::kReciprocity)], 0.5);
   EXPECT_DOUBLE_EQ(x[static_cast<int>(Feature::kMultiplexity)], 1.0);
@@ -160,6 +160,7 @@ TEST(ScoreTieStrengthTest, FeaturesOfAHandMadePair) {
   EXPECT_DOUBLE_EQ(x[static_cast<int>(Feature::kEmbeddedness)], 0.25);
   EXPECT_DOUBLE_EQ(x[static_cast<int>(Feature::kServices)], 1.0);
   EXPECT_DOUBLE_EQ(x[static_cast<int>(Feature::kNegativity)], 0.5);
+  EXPECT_DOUBLE_EQ(x[static_cast<int>(Feature::kAttention)], -1.5);
   double z = config.bias;
   for (int f = 0; f < kFeatureCount; ++f) {
     z += config.coefficient[f] * (x[f] - config.center[f]) / config.scale[f];

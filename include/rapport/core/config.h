@@ -25,8 +25,9 @@ enum class Feature : int {
   kEmbeddedness,     // Jaccard overlap of the two people's neighbourhoods
   kServices,         // log(1 + decayed effort of favours)
   kNegativity,       // share of signed evidence that is negative (distrust)
+  kAttention,        // mean log share of each person's effort that goes into this pair
 };
-inline constexpr int kFeatureCount = 11;
+inline constexpr int kFeatureCount = 12;
 std::string_view FeatureName(Feature feature);
 inline std::string_view FeatureName(int feature) {
   return FeatureName(static_cast<Feature>(feature));

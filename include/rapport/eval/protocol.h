@@ -22,6 +22,7 @@
 #include "rapport/core/config.h"
 #include "rapport/core/event_log.h"
 #include "rapport/core/status.h"
+#include "rapport/eval/logistic.h"
 #include "rapport/score/scorer.h"
 
 namespace rapport::eval {
@@ -48,8 +49,39 @@ struct ScoreColumn {
   std::vector<double> value;
 };
 
-// The name of rapport's score in every table.
+// The names of rapport's scores in every table: the default model, and the model re-fitted on
+// the table's own labels, each pair predicted by a model that never saw it (nested 5-fold
+// cross-validation; lambda chosen inside each outer training part; the default coefficients as
+// the prior, so a large lambda keeps the default model).
 inline constexpr const char* kTieStrengthName = "rapport tie strength";
+inline constexpr const char* kFittedName = "rapport tie strength, fitted (5-fold CV)";
+inline constexpr int kFolds = 5;
+inline constexpr uint64_t kFoldSeed = 2009;
+
+// The model's features of the selected pairs, standardised by the config's centers and scales,
+// with their labels: what `fit` and the cross-validated row fit on.
+Design ModelDesign(const score::TieTable& ties, const TieConfig& config,
+                   const std::vector<uint32_t>& selected,
+                   const std::vector<uint8_t>& labels_by_pair);
+
+// The default coefficients as a fitting prior.
+std::vector<double> CoefficientPrior(const TieConfig& config);
+
+// The fitted row: out-of-fold logits of nested cross-validation, parallel to `selected`.
+std::vector<double> CrossValidatedStrength(const score::TieTable& ties, const TieConfig& config,
+                                           const std::vector<uint32_t>& selected,
+                                           const std::vector<uint8_t>& labels_by_pair);
+
+// AUC(better) - AUC(baseline) with a 95% paired-bootstrap interval: pairs are resampled with
+// replacement (the same resample for both scores), 2.5th and 97.5th percentiles of the
+// difference.
+struct Comparison {
+  std::string score, baseline;
+  double difference = 0, low = 0, high = 0;
+};
+Comparison PairedBootstrap(const std::string& score, const std::vector<double>& a,
+                           const std::string& baseline, const std::vector<double>& b,
+                           const std::vector<uint8_t>& labels, int resamples, uint64_t seed);
 
 // Rapport's tie strength, then the single-feature baselines:
 //   event count (undecayed, both ways), total effort (undecayed, both ways), intensity,
@@ -72,6 +104,9 @@ struct EvalTable {
   size_t pairs = 0;
   size_t positives = 0;
   std::vector<MetricRow> rows;  // in the order of the score columns
+  // The default and the fitted tie strength against the best single feature of the table (the
+  // baseline with the highest ROC AUC).
+  std::vector<Comparison> comparisons;
 };
 
 // ROC AUC and AP of every column over the selected pairs (indices into the columns).
@@ -111,6 +146,8 @@ Result<IdentityPairs> LoadIdentityPairs(const std::string& path);
 
 // A markdown table: rows = scores, columns = ROC AUC, AP, pairs, positives.
 std::string MarkdownTable(const EvalTable& table);
+// The comparisons as a markdown table: difference of ROC AUC and its interval.
+std::string ComparisonTable(const EvalTable& table);
 // A plain-language reading: where rapport's tie strength ranks, which single feature is best
 // and by how much, against the base rate.
 std::string Reading(const EvalTable& table);

@@ -34,8 +34,14 @@ graph::Adjacency NeighbourhoodAdjacency(const graph::PairTable& table, double mi
 // |N(u) & N(v)| / |(N(u) | N(v)) - {u, v}|, by merging the two sorted lists. 0 when both empty.
 double Embeddedness(const graph::Adjacency& neighbourhood, PersonIndex u, PersonIndex v);
 
+// Every person's undecayed effort over all their pairs, both ways.
+std::vector<double> PersonEffort(const graph::PairTable& table);
+// 0.5 * (ln share_u + ln share_v), share_p = the pair's undecayed effort / p's (floored at 1e-6):
+// how much of each person's attention the relationship takes.
+double Attention(const graph::PairRecord& record, const std::vector<double>& person_effort);
+
 FeatureVector PairFeatures(const graph::PairRecord& record, const TieConfig& config, double as_of,
-                           double embeddedness);
+                           double embeddedness, double attention);
 // coefficient_f * (x_f - center_f) / scale_f: the feature's share of the logit.
 double FeatureContribution(const TieConfig& config, int feature, double value);
 double StrengthFromFeatures(const TieConfig& config, const FeatureVector& features);
