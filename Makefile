@@ -2,6 +2,7 @@
 #   make demo   install what is missing, build, run the built-in demo (writes report.html)
 #   make test   install what is missing, build, run the whole test suite (CTest)
 #   make eval   build, run the evaluation protocols on ../shared/data, write docs/EVALUATION.md
+#   make bench  build, run the kernel benchmarks and the end-to-end driver (BENCH_SIZES events)
 PRESET ?= release
 BUILD  := build
 JOBS   ?= $(shell nproc)
@@ -25,6 +26,11 @@ test: build
 
 eval: build
 	./$(BUILD)/rapport eval all --data ../shared/data --markdown docs/EVALUATION.md
+
+BENCH_SIZES ?= 1000000 10000000
+bench: build
+	./$(BUILD)/bench/kernels_bench --benchmark_min_time=1
+	bash bench/end_to_end.sh $(BUILD) $(BENCH_SIZES)
 
 fuzz: deps
 	@cmake --preset fuzz >/dev/null

@@ -9,7 +9,7 @@ packages=(
   libgmime-3.0-dev libpugixml-dev libeigen3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev libomp-14-dev
-  sqlite3 python3
+  sqlite3 python3 python3-networkx time
 )
 
 missing=()

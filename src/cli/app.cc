@@ -92,6 +92,9 @@ int Main(int argc, char** argv) {
   AddPeopleCommands(app, global, &exit_code);
   AddEvalCommand(app, global, &exit_code);
   AddFitCommand(app, global, &exit_code);
+  AddExportCommand(app, global, &exit_code);
+  AddForgetCommand(app, global, &exit_code);
+  AddGenCommand(app, &exit_code);
 
   CLI::App* config =
       app.add_subcommand("config", "Print the effective scoring configuration (TOML)");

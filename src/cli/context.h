@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "rapport/core/config.h"
 #include "rapport/core/event_log.h"
@@ -36,6 +37,11 @@ struct Scored {
 };
 Result<Scored> OpenAndScore(const GlobalOptions& global, const std::string& as_of_text);
 
+// The batch path: every event of the files (binary event files, or any readable format with
+// --input-format), without the store; progress and rejects go to stderr.
+Result<EventLog> LoadBatchInputs(const std::vector<std::string>& paths,
+                                 const std::string& input_format);
+
 // The person index in `log` of a store person id.
 std::optional<PersonIndex> IndexOf(const EventLog& log, int64_t person_id);
 
@@ -48,5 +54,8 @@ void AddDemoCommand(CLI::App& app, const GlobalOptions& global, int* exit_code);
 void AddPeopleCommands(CLI::App& app, const GlobalOptions& global, int* exit_code);
 void AddEvalCommand(CLI::App& app, const GlobalOptions& global, int* exit_code);
 void AddFitCommand(CLI::App& app, const GlobalOptions& global, int* exit_code);
+void AddExportCommand(CLI::App& app, const GlobalOptions& global, int* exit_code);
+void AddForgetCommand(CLI::App& app, const GlobalOptions& global, int* exit_code);
+void AddGenCommand(CLI::App& app, int* exit_code);
 
 }  // namespace rapport::cli

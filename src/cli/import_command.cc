@@ -126,8 +126,9 @@ void AddImportCommand(CLI::App& app, const GlobalOptions& global, int* exit_code
       "Mastodon, mbox, WordPress, Messenger, calls and SMS)");
   command->add_option("files", args->files, "Files or archive folders to import")->required();
   command
-      ->add_option("--format", args->format,
-                   "auto, csv, jsonl, snap, twitter, mastodon, mbox, wxr, messenger or calls")
+      ->add_option(
+          "--format", args->format,
+          "auto, csv, jsonl, snap, twitter, mastodon, mbox, wxr, messenger, calls or binary")
       ->capture_default_str();
   command
       ->add_option("--max-rejects", args->max_rejects,

@@ -1,6 +1,7 @@
 // The commands that read scores: score, ties, explain, cooling, history.
 #include <fmt/format.h>
 
+#include <chrono>
 #include <cmath>
 #include <map>
 
@@ -23,6 +24,8 @@ struct ViewArgs {
   std::string every = "week";
   std::string from;
   int points = 26;
+  std::vector<std::string> inputs;  // score --input: the batch path, no store
+  std::string input_format = "auto";
 };
 
 void AddViewOptions(CLI::App* command, ViewArgs& args) {
@@ -52,9 +55,34 @@ Result<Prepared> Prepare(const GlobalOptions& global, const ViewArgs& args) {
   return prepared;
 }
 
+// score --input: files straight to scores; nothing is written to the store.
+int RunBatchScore(const GlobalOptions& global, const ViewArgs& args, report::OutputFormat format) {
+  Result<Config> config = EffectiveConfig(global);
+  if (!config.ok()) return Fail(config.status());
+  Result<EventLog> log = LoadBatchInputs(args.inputs, args.input_format);
+  if (!log.ok()) return Fail(log.status());
+  if (log->event_count() == 0) return Fail(InvalidArgument("--input holds no events"));
+  double as_of = log->time.back();
+  if (!args.as_of.empty()) {
+    Result<double> parsed = ParseTime(args.as_of);
+    if (!parsed.ok()) return Fail(parsed.status());
+    as_of = *parsed;
+  }
+  const auto begin = std::chrono::steady_clock::now();
+  const score::ScoreRun run = score::ScoreEvents(*log, *config, as_of);
+  fmt::print(stderr, "scored {} people and {} pairs in {:.1f} s\n", run.people.size(),
+             run.pairs.pairs.size(),
+             std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count());
+  int top = args.top;
+  if (top == 0 && format == report::OutputFormat::kTable) top = 20;
+  fmt::print("{}", report::RenderScores(run, format, top));
+  return kExitOk;
+}
+
 int RunScore(const GlobalOptions& global, const ViewArgs& args) {
   Result<report::OutputFormat> format = report::ParseOutputFormat(args.format);
   if (!format.ok()) return Fail(format.status());
+  if (!args.inputs.empty()) return RunBatchScore(global, args, *format);
   Result<Scored> scored = OpenAndScore(global, args.as_of);
   if (!scored.ok()) return Fail(scored.status());
   const score::ScoreRun& run = scored->run;
@@ -183,6 +211,13 @@ void AddScoreCommands(CLI::App& app, const GlobalOptions& global, int* exit_code
         "score", "Volume score (Klout-style) and rapport score, 1-100, for every person");
     AddViewOptions(command, *args);
     command->add_option("--top", args->top, "Show the top N by rapport (table default 20; 0 all)");
+    command->add_option("--input", args->inputs,
+                        "Score these files directly, without the store (the batch path): binary "
+                        "event files from `gen`, or any format `import` reads");
+    command
+        ->add_option("--input-format", args->input_format,
+                     "Format of the --input files when not binary (as `import --format`)")
+        ->capture_default_str();
     command->callback([&global, args, exit_code] { *exit_code = RunScore(global, *args); });
   }
   {

@@ -1,23 +1,108 @@
 #include "rapport/graph/pair_table.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
-#include <numeric>
-#include <unordered_map>
+#include <utility>
 
 #include "rapport/core/time.h"
 
 namespace rapport::graph {
 namespace {
 
-// Scratch state per pair while the time-sorted scan runs.
-struct Tracking {
-  int64_t day = INT64_MIN;
-  int64_t week = INT64_MIN;
-  double week_effort = 0;
-  double recent_before_hold = 0;  // recent effort of events before the hold window, at as_of
-  double recent_sum = 0;          // recent effort of all events so far, at as_of
+// One (event, target) contact: the pair's key (u << person_bits | v, u < v) and the event.
+struct Contact {
+  uint64_t key;
+  uint32_t event;
 };
+
+// Stable LSD radix sort by key, 16 bits a pass, over the `key_bits` bits the keys use: equal keys
+// keep their order, so each pair's contacts stay in time order.
+void RadixSortByKey(std::vector<Contact>& contacts, int key_bits) {
+  constexpr int kDigitBits = 16;
+  constexpr size_t kBuckets = size_t{1} << kDigitBits;
+  std::vector<Contact> scratch(contacts.size());
+  std::vector<size_t> start(kBuckets);
+  for (int shift = 0; shift < key_bits; shift += kDigitBits) {
+    std::fill(start.begin(), start.end(), 0);
+    for (const Contact& c : contacts) ++start[(c.key >> shift) & (kBuckets - 1)];
+    size_t sum = 0;
+    for (size_t& count : start) sum += std::exchange(count, sum);
+    for (const Contact& c : contacts) scratch[start[(c.key >> shift) & (kBuckets - 1)]++] = c;
+    contacts.swap(scratch);
+  }
+}
+
+// Folds one pair's contacts, in time order, into its record.
+PairRecord FoldPair(const EventLog& log, const EffortConfig& effort, const Decay& decay,
+                    double as_of, int person_bits, const Contact* begin, const Contact* end) {
+  const double decay_rate = std::log(2.0) / (decay.half_life_days * kSecondsPerDay);
+  const double recent_decay_rate = std::log(2.0) / (decay.recent_half_life_days * kSecondsPerDay);
+  const double hold_start = as_of - decay.recent_hold_days * kSecondsPerDay;
+  PairRecord record;
+  record.u = static_cast<PersonIndex>(begin->key >> person_bits);
+  record.v = static_cast<PersonIndex>(begin->key & ((uint64_t{1} << person_bits) - 1));
+  record.first = log.time[begin->event];
+  int64_t last_day = INT64_MIN, last_week = INT64_MIN;
+  double week_effort = 0;
+  double recent_sum = 0;          // recent effort of the contacts so far, at as_of
+  double recent_before_hold = 0;  // the same, of the contacts before the hold window
+  for (const Contact* c = begin; c != end; ++c) {
+    const uint32_t e = c->event;
+    const double time = log.time[e];
+    const uint64_t targets = log.target_offset[e + 1] - log.target_offset[e];
+    const Kind kind = log.kind[e];
+    const double override_value = log.effort_override[e];
+    const double base = EventEffort(effort, kind, log.duration[e], override_value,
+                                    !std::isnan(override_value), log.valence[e]);
+    const double per_target = base / std::sqrt(static_cast<double>(targets));
+    const double decay_factor = std::exp(-decay_rate * (as_of - time));
+    const bool negative = log.valence[e] < 0;
+    const int direction = log.actor[e] == record.u ? 0 : 1;
+
+    record.count[direction] += 1;
+    record.last = time;
+    record.channel_mask |= 1u << static_cast<int>(log.channel[e]);
+    if (negative) {
+      record.negative_effort += per_target * decay_factor;
+    } else {
+      record.effort[direction] += per_target * decay_factor;
+      record.raw_effort[direction] += per_target;
+      const double recent_decay = std::exp(-recent_decay_rate * (as_of - time));
+      recent_sum += per_target * recent_decay;
+      if (time < hold_start) {
+        recent_before_hold = recent_sum;
+      } else {
+        // R just after this contact, undecayed back to its own time.
+        record.recent_effort = std::max(record.recent_effort, recent_sum / recent_decay);
+      }
+      if (log.is_private[e]) record.private_effort += per_target * decay_factor;
+      if (kind == Kind::kFavour) record.favour_effort += per_target * decay_factor;
+    }
+    if (kind == Kind::kCall || kind == Kind::kMeeting) record.contact_seconds += log.duration[e];
+
+    const auto day = static_cast<int64_t>(std::floor(time / kSecondsPerDay));
+    const auto week = static_cast<int64_t>(std::floor(time / kSecondsPerWeek));
+    if (day != last_day) {
+      last_day = day;
+      ++record.active_days;
+    }
+    if (week != last_week) {
+      last_week = week;
+      week_effort = 0;
+    }
+    // Counts the week once, at the contact that brings it to the threshold. Distrust is contact
+    // but not a regular relationship: it adds no effort toward an active week.
+    const double before = week_effort;
+    if (!negative) week_effort += per_target;
+    if (before < kActiveWeekEffort && week_effort >= kActiveWeekEffort) ++record.active_weeks;
+  }
+  // R at the start of the hold window, when the contacts before it outweigh those in it.
+  record.recent_effort =
+      std::max(record.recent_effort,
+               recent_before_hold * std::exp(recent_decay_rate * (as_of - hold_start)));
+  return record;
+}
 
 }  // namespace
 
@@ -25,103 +110,42 @@ PairTable AggregatePairs(const EventLog& log, const EffortConfig& effort, const 
                          double as_of) {
   PairTable table;
   table.person_count = log.person_count();
-  std::unordered_map<uint64_t, uint32_t> index_of;
-  std::vector<Tracking> tracking;
-  const double decay_rate = std::log(2.0) / (decay.half_life_days * kSecondsPerDay);
-  const double recent_decay_rate = std::log(2.0) / (decay.recent_half_life_days * kSecondsPerDay);
-  const double hold_start = as_of - decay.recent_hold_days * kSecondsPerDay;
+  // Events are time-sorted: those at or before as_of are a prefix.
+  const auto event_end = static_cast<size_t>(
+      std::upper_bound(log.time.begin(), log.time.end(), as_of) - log.time.begin());
 
-  for (size_t e = 0; e < log.event_count(); ++e) {
-    const double time = log.time[e];
-    if (time > as_of) break;  // events are time-sorted
-    const uint64_t begin = log.target_offset[e], end = log.target_offset[e + 1];
-    if (begin == end) continue;  // a broadcast builds no relationship
-    const Kind kind = log.kind[e];
-    const double override_value = log.effort_override[e];
-    const double base = EventEffort(effort, kind, log.duration[e], override_value,
-                                    !std::isnan(override_value), log.valence[e]);
-    const double per_target = base / std::sqrt(static_cast<double>(end - begin));
-    const double decay_factor = std::exp(-decay_rate * (as_of - time));
-    const double recent_decay = std::exp(-recent_decay_rate * (as_of - time));
-    const bool negative = log.valence[e] < 0;
-    const int64_t day = static_cast<int64_t>(std::floor(time / kSecondsPerDay));
-    const int64_t week = static_cast<int64_t>(std::floor(time / kSecondsPerWeek));
+  // 1. Every (event, target) contact with its pair key, in time order.
+  const int person_bits = table.person_count <= 1
+                              ? 1
+                              : static_cast<int>(std::bit_width(uint64_t{table.person_count - 1}));
+  std::vector<Contact> contacts;
+  contacts.reserve(log.target_offset[event_end]);
+  for (size_t e = 0; e < event_end; ++e) {
     const PersonIndex actor = log.actor[e];
-
-    for (uint64_t t = begin; t < end; ++t) {
+    for (uint64_t t = log.target_offset[e]; t < log.target_offset[e + 1]; ++t) {
       const PersonIndex target = log.targets[t];
       const PersonIndex u = std::min(actor, target), v = std::max(actor, target);
-      const uint64_t key = (uint64_t{u} << 32) | v;
-      auto [it, inserted] = index_of.try_emplace(key, static_cast<uint32_t>(table.pairs.size()));
-      if (inserted) {
-        PairRecord fresh;
-        fresh.u = u;
-        fresh.v = v;
-        fresh.first = time;
-        table.pairs.push_back(fresh);
-        tracking.emplace_back();
-      }
-      PairRecord& record = table.pairs[it->second];
-      Tracking& track = tracking[it->second];
-      const int direction = actor == u ? 0 : 1;
-
-      record.count[direction] += 1;
-      record.last = time;
-      record.channel_mask |= 1u << static_cast<int>(log.channel[e]);
-      if (negative) {
-        record.negative_effort += per_target * decay_factor;
-      } else {
-        record.effort[direction] += per_target * decay_factor;
-        record.raw_effort[direction] += per_target;
-        track.recent_sum += per_target * recent_decay;
-        if (time < hold_start) {
-          track.recent_before_hold = track.recent_sum;
-        } else {
-          // R just after this event, undecayed back to its own time.
-          record.recent_effort = std::max(record.recent_effort, track.recent_sum / recent_decay);
-        }
-        if (log.is_private[e]) record.private_effort += per_target * decay_factor;
-        if (kind == Kind::kFavour) record.favour_effort += per_target * decay_factor;
-      }
-      if (kind == Kind::kCall || kind == Kind::kMeeting) record.contact_seconds += log.duration[e];
-
-      if (day != track.day) {
-        track.day = day;
-        ++record.active_days;
-      }
-      if (week != track.week) {
-        track.week = week;
-        track.week_effort = 0;
-      }
-      // Counts the week once, at the event that brings it to the threshold. Distrust is
-      // contact but not a regular relationship: it adds no effort toward an active week.
-      const double before = track.week_effort;
-      if (!negative) track.week_effort += per_target;
-      if (before < kActiveWeekEffort && track.week_effort >= kActiveWeekEffort) {
-        ++record.active_weeks;
-      }
+      contacts.push_back({(uint64_t{u} << person_bits) | v, static_cast<uint32_t>(e)});
     }
   }
 
-  // R at the start of the hold window, for pairs whose last events before it outweigh those in it.
-  const double hold_undecay = std::exp(recent_decay_rate * (as_of - hold_start));
-  for (size_t i = 0; i < table.pairs.size(); ++i) {
-    table.pairs[i].recent_effort =
-        std::max(table.pairs[i].recent_effort, tracking[i].recent_before_hold * hold_undecay);
+  // 2. Grouped by pair (radix sort on the bits the keys use), each pair still in time order.
+  RadixSortByKey(contacts, 2 * person_bits);
+  std::vector<size_t> group_start;
+  for (size_t i = 0; i < contacts.size(); ++i) {
+    if (i == 0 || contacts[i].key != contacts[i - 1].key) group_start.push_back(i);
   }
+  group_start.push_back(contacts.size());
 
-  // Sort by (u, v) for determinism and for the CSR build.
-  std::vector<uint32_t> order(table.pairs.size());
-  std::iota(order.begin(), order.end(), 0u);
-  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-    const PairRecord& x = table.pairs[a];
-    const PairRecord& y = table.pairs[b];
-    return x.u != y.u ? x.u < y.u : x.v < y.v;
-  });
-  std::vector<PairRecord> sorted;
-  sorted.reserve(order.size());
-  for (uint32_t i : order) sorted.push_back(table.pairs[i]);
-  table.pairs = std::move(sorted);
+  // 3. Each pair folded independently, in parallel; the groups come sorted by (u, v).
+  const auto pairs = static_cast<int64_t>(group_start.size() - 1);
+  table.pairs.resize(static_cast<size_t>(pairs));
+#pragma omp parallel for schedule(dynamic, 4096) if (pairs > 20000)
+  for (int64_t g = 0; g < pairs; ++g) {
+    table.pairs[g] =
+        FoldPair(log, effort, decay, as_of, person_bits, contacts.data() + group_start[g],
+                 contacts.data() + group_start[g + 1]);
+  }
   return table;
 }
 

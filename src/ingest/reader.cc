@@ -5,6 +5,7 @@
 #include "rapport/ingest/reader.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -13,9 +14,12 @@
 #include <charconv>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <memory>
+#include <unordered_map>
 
 #include "archive_readers.h"
+#include "rapport/ingest/binary_events.h"
 #include "rapport/ingest/line_reader.h"
 #include "record.h"
 
@@ -127,6 +131,8 @@ std::string_view FormatName(Format format) {
       return "messenger";
     case Format::kCallLog:
       return "calls";
+    case Format::kBinary:
+      return "binary";
   }
   return "unknown";
 }
@@ -143,9 +149,10 @@ Result<Format> ParseFormat(std::string_view name) {
   if (lower == "wxr" || lower == "wordpress") return Format::kWxr;
   if (lower == "messenger" || lower == "facebook") return Format::kMessenger;
   if (lower == "calls" || lower == "sms") return Format::kCallLog;
+  if (lower == "binary" || lower == "bin") return Format::kBinary;
   return InvalidArgument(fmt::format(
       "unknown format \"{}\"; use auto, csv, jsonl, snap, twitter, mastodon, mbox, wxr, "
-      "messenger or calls",
+      "messenger, calls or binary",
       Shorten(name)));
 }
 
@@ -207,6 +214,57 @@ Result<Format> DetectFormatFromText(const std::string& name, std::string_view he
       name, Shorten(first)));
 }
 
+namespace {
+
+// A binary event record as an Event: people are their decimal numbers.
+Event ToEvent(const BinaryEvent& binary) {
+  Event event;
+  event.time = binary.time;
+  event.channel = binary.channel;
+  event.kind = binary.kind;
+  event.actor = std::to_string(binary.actor);
+  for (uint32_t target : binary.targets) event.targets.push_back(std::to_string(target));
+  event.is_private = binary.is_private;
+  event.duration = binary.duration;
+  event.valence = binary.valence;
+  if (binary.has_effort) event.effort = binary.effort;
+  return event;
+}
+
+Result<ReadCounts> ReadBinary(const std::string& name, std::string_view buffer, bool from_buffer,
+                              const EventCallback& on_event, const RejectCallback& on_reject) {
+  // Dedupe key as for text records without a native id: a hash of the record's content and
+  // its occurrence, under the file's name.
+  const std::string source = std::filesystem::path(name).filename().string();
+  std::unordered_map<uint64_t, uint32_t> occurrences;
+  auto emit = [&](const BinaryEvent& binary) {
+    Event event = ToEvent(binary);
+    std::string content =
+        fmt::format("{:.6f}|{}|{}|{}|{}|{}|{}", binary.time, binary.actor,
+                    static_cast<int>(binary.channel), static_cast<int>(binary.kind),
+                    binary.duration, binary.valence, fmt::join(binary.targets, ";"));
+    const uint64_t hash = HashContent(content);
+    event.source = source;
+    event.native_id = fmt::format("{:016x}-{}", hash, ++occurrences[hash]);
+    return on_event(std::move(event));
+  };
+  auto reject = [&](BinaryReject&& binary_reject) {
+    Reject out;
+    out.file = name;
+    out.byte_offset = static_cast<int64_t>(binary_reject.offset);
+    out.reason = std::move(binary_reject.reason);
+    out.hint = "the binary file is damaged or was written by another program; write it again";
+    on_reject(std::move(out));
+  };
+  Result<BinaryReadCounts> counts = from_buffer ? ReadBinaryBuffer(buffer, name, emit, reject)
+                                                : ReadBinaryEvents(name, emit, reject);
+  if (!counts.ok()) return counts.status();
+  return ReadCounts{static_cast<int64_t>(counts->records), static_cast<int64_t>(counts->accepted),
+                    static_cast<int64_t>(counts->rejected)};
+}
+
+}  // namespace
+
 Result<Format> DetectFormat(const std::string& path) {
   struct stat info {};
   if (::stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode)) return DetectFolderFormat(path);
@@ -218,6 +276,9 @@ Result<Format> DetectFormat(const std::string& path) {
     return IoError(fmt::format("{}: read failed: {}", path, std::strerror(errno)));
   }
   head.resize(got);
+  if (head.compare(0, sizeof(kBinaryMagic), kBinaryMagic, sizeof(kBinaryMagic)) == 0) {
+    return Format::kBinary;
+  }
   return DetectFormatFromText(path, head);
 }
 
@@ -236,6 +297,7 @@ Result<ReadCounts> ReadFile(const std::string& path, const ReadOptions& options,
     }
   }
   if (IsArchiveFormat(format)) return ReadArchive(format, path, options, on_event, on_reject);
+  if (format == Format::kBinary) return ReadBinary(path, {}, false, on_event, on_reject);
   if (S_ISDIR(info.st_mode)) {
     return InvalidArgument(fmt::format(
         "{}: is a directory; give the files inside it, or an archive folder (twitter, mastodon, "
@@ -262,8 +324,13 @@ Result<ReadCounts> ReadBuffer(std::string_view data, const std::string& name,
   Format format = options.format;
   if (format == Format::kAuto) {
     if (Trim(data).empty()) return ReadCounts{};
-    RAPPORT_ASSIGN_OR_RETURN(format, DetectFormatFromText(name, data.substr(0, kDetectBytes)));
+    if (data.substr(0, sizeof(kBinaryMagic)) == std::string_view(kBinaryMagic, 8)) {
+      format = Format::kBinary;
+    } else {
+      RAPPORT_ASSIGN_OR_RETURN(format, DetectFormatFromText(name, data.substr(0, kDetectBytes)));
+    }
   }
+  if (format == Format::kBinary) return ReadBinary(name, data, true, on_event, on_reject);
   if (IsArchiveFormat(format)) {
     return ReadArchiveBuffer(format, data, name, options, on_event, on_reject);
   }

@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <random>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -712,6 +713,168 @@ Status Store::RenamePerson(int64_t person_id, const std::string& name) {
                            Statement::Prepare(db_, "UPDATE people SET name = ?2 WHERE id = ?1"));
   rename.Bind(1, person_id).Bind(2, name);
   return rename.Run();
+}
+
+}  // namespace rapport::store
+
+namespace rapport::store {
+
+// Forgetting: the rows that belong to the person go, and free text elsewhere that names them is
+// cleared. Counting only runs the same statements and rolls back, so that the counts shown before
+// `--yes` are exactly what `--yes` deletes.
+Result<ForgetCounts> Store::ForgetPerson(int64_t person_id, ForgetMode mode) {
+  ForgetCounts counts;
+  RAPPORT_ASSIGN_OR_RETURN(Statement person,
+                           Statement::Prepare(db_, "SELECT name FROM people WHERE id = ?1"));
+  person.Bind(1, person_id);
+  RAPPORT_ASSIGN_OR_RETURN(bool exists, person.Step());
+  if (!exists) return NotFound(fmt::format("no person #{} to forget", person_id));
+  std::vector<std::string> candidates = {person.Text(0)};
+  person.Reset();  // VACUUM refuses to run while a statement is in progress
+  RAPPORT_ASSIGN_OR_RETURN(std::vector<IdentityInfo> identities, IdentitiesOf(person_id));
+  for (const IdentityInfo& identity : identities) {
+    candidates.push_back(identity.value);
+    candidates.push_back(identity.display_name);
+  }
+  std::unordered_set<std::string> seen;
+  for (const std::string& candidate : candidates) {
+    if (candidate.size() >= kForgetMinNeedle && seen.insert(Lower(candidate)).second) {
+      counts.needles.push_back(candidate);
+    }
+  }
+
+  RAPPORT_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+  Status status = ForgetRows(person_id, counts);
+  if (!status.ok() || mode == ForgetMode::kCountOnly) {
+    (void)Exec("ROLLBACK");
+    if (!status.ok()) return status.WithContext(fmt::format("forgetting person #{}", person_id));
+    return counts;
+  }
+  RAPPORT_RETURN_IF_ERROR(Exec("COMMIT"));
+  // Identity ids cached by InsertEvent may name deleted rows.
+  statements_->identity_cache.clear();
+  statements_->named_identities.clear();
+  RAPPORT_RETURN_IF_ERROR(VacuumAndTruncateLog().WithContext(
+      fmt::format("person #{} is forgotten, but the file still holds deleted pages", person_id)));
+  return counts;
+}
+
+Status Store::ForgetRows(int64_t person_id, ForgetCounts& counts) {
+  // Runs `sql` with ?1 bound to `value` and returns the rows it changed.
+  auto run = [&](std::string_view sql, auto value) -> Result<int64_t> {
+    RAPPORT_ASSIGN_OR_RETURN(Statement statement, Statement::Prepare(db_, sql));
+    statement.Bind(1, value);
+    RAPPORT_RETURN_IF_ERROR(statement.Run());
+    return int64_t{sqlite3_changes(db_)};
+  };
+  auto count_targets = [&]() -> Result<int64_t> {
+    RAPPORT_ASSIGN_OR_RETURN(Statement count,
+                             Statement::Prepare(db_, "SELECT count(*) FROM event_targets"));
+    RAPPORT_ASSIGN_OR_RETURN(bool row, count.Step());
+    return row ? count.Int(0) : 0;
+  };
+  constexpr const char* kTheirIdentities = "(SELECT id FROM identities WHERE person_id = ?1)";
+  RAPPORT_ASSIGN_OR_RETURN(int64_t targets_before, count_targets());
+  // Events of others addressed to them and to no one else. Their target rows go by cascade.
+  RAPPORT_ASSIGN_OR_RETURN(
+      int64_t orphaned,
+      run(fmt::format("DELETE FROM events WHERE actor NOT IN {0} AND id IN (SELECT event_id FROM "
+                      "event_targets WHERE identity_id IN {0}) AND NOT EXISTS (SELECT 1 FROM "
+                      "event_targets t WHERE t.event_id = events.id AND t.identity_id NOT IN {0})",
+                      kTheirIdentities),
+          person_id));
+  RAPPORT_ASSIGN_OR_RETURN(
+      int64_t own,
+      run(fmt::format("DELETE FROM events WHERE actor IN {}", kTheirIdentities), person_id));
+  counts.events = orphaned + own;
+  RAPPORT_RETURN_IF_ERROR(
+      run(fmt::format("DELETE FROM event_targets WHERE identity_id IN {}", kTheirIdentities),
+          person_id)
+          .status());
+  RAPPORT_ASSIGN_OR_RETURN(int64_t targets_after, count_targets());
+  counts.event_targets = targets_before - targets_after;
+  RAPPORT_ASSIGN_OR_RETURN(
+      counts.merges,
+      run(fmt::format("DELETE FROM merges WHERE identity_id IN {} OR from_person = ?1 OR "
+                      "to_person = ?1",
+                      kTheirIdentities),
+          person_id));
+  RAPPORT_ASSIGN_OR_RETURN(counts.scores,
+                           run("DELETE FROM scores WHERE person_id = ?1", person_id));
+  RAPPORT_ASSIGN_OR_RETURN(
+      counts.meta, run("DELETE FROM meta WHERE key = 'owner' AND value IN (SELECT value FROM "
+                       "identities WHERE person_id = ?1)",
+                       person_id));
+  RAPPORT_ASSIGN_OR_RETURN(counts.identities,
+                           run("DELETE FROM identities WHERE person_id = ?1", person_id));
+  RAPPORT_ASSIGN_OR_RETURN(counts.people, run("DELETE FROM people WHERE id = ?1", person_id));
+  // Free text in the rows that remain. instr(lower(..)) is a case-insensitive substring test
+  // (ASCII case folding, as SQLite's lower()).
+  for (const std::string& needle : counts.needles) {
+    const std::string_view text(needle);
+    RAPPORT_ASSIGN_OR_RETURN(int64_t texts,
+                             run("UPDATE events SET text = NULL WHERE text IS NOT NULL AND "
+                                 "instr(lower(text), lower(?1)) > 0",
+                                 text));
+    counts.event_texts_cleared += texts;
+    RAPPORT_ASSIGN_OR_RETURN(
+        int64_t keys,
+        run("UPDATE events SET source = 'forgotten', native_id = 'event-' || id WHERE "
+            "NOT (source = 'forgotten' AND native_id = 'event-' || id) AND "
+            "(instr(lower(source), lower(?1)) > 0 OR instr(lower(native_id), lower(?1)) > 0)",
+            text));
+    counts.event_keys_replaced += keys;
+    RAPPORT_ASSIGN_OR_RETURN(
+        int64_t paths, run("UPDATE imports SET path = '[forgotten]' WHERE path <> '[forgotten]' "
+                           "AND instr(lower(path), lower(?1)) > 0",
+                           text));
+    counts.import_paths_replaced += paths;
+    RAPPORT_ASSIGN_OR_RETURN(int64_t reasons,
+                             run("UPDATE merges SET reason = '[forgotten]' WHERE reason <> "
+                                 "'[forgotten]' AND instr(lower(reason), lower(?1)) > 0",
+                                 text));
+    counts.merge_reasons_replaced += reasons;
+  }
+  return Status::Ok();
+}
+
+Status Store::VacuumAndTruncateLog() {
+  // VACUUM rewrites every page from the live rows only; in WAL mode the new pages reach the main
+  // file at the checkpoint, and TRUNCATE empties the log that held the old ones.
+  RAPPORT_RETURN_IF_ERROR(Exec("VACUUM"));
+  int log_frames = 0, checkpointed = 0;
+  const int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_TRUNCATE, &log_frames,
+                                           &checkpointed);
+  if (rc != SQLITE_OK) {
+    return Internal(fmt::format(
+        "sqlite: the write-ahead log could not be checkpointed ({}); another process has {} "
+        "open, and old pages stay in the file until it closes it (SQLite checkpoints the log "
+        "when the last connection closes)",
+        sqlite3_errmsg(db_), path_));
+  }
+  return Status::Ok();
+}
+
+Result<std::string> Store::PseudonymKey() {
+  RAPPORT_ASSIGN_OR_RETURN(
+      Statement get, Statement::Prepare(db_, "SELECT value FROM meta WHERE key = 'pseudonym_key'"));
+  RAPPORT_ASSIGN_OR_RETURN(bool found, get.Step());
+  if (found) return get.Text(0);
+  get.Reset();
+  // std::random_device reads the operating system's entropy source (getrandom, /dev/urandom).
+  std::random_device entropy;
+  std::string key;
+  for (int i = 0; i < 8; ++i) key += fmt::format("{:08x}", entropy());
+  // OR IGNORE: another process may have created it meanwhile; the stored key wins.
+  RAPPORT_ASSIGN_OR_RETURN(
+      Statement create,
+      Statement::Prepare(db_,
+                         "INSERT OR IGNORE INTO meta(key, value) VALUES ('pseudonym_key', ?1)"));
+  create.Bind(1, key);
+  RAPPORT_RETURN_IF_ERROR(create.Run());
+  RAPPORT_ASSIGN_OR_RETURN(found, get.Step());
+  if (!found) return Internal("sqlite: the pseudonym key was not stored");
+  return get.Text(0);
 }
 
 }  // namespace rapport::store

@@ -11,7 +11,7 @@ namespace {
 TEST(IngestFormatTest, NamesRoundTrip) {
   for (Format format : {Format::kAuto, Format::kCsv, Format::kJsonl, Format::kSnap,
                         Format::kTwitterArchive, Format::kMastodonArchive, Format::kMbox,
-                        Format::kWxr, Format::kMessenger, Format::kCallLog}) {
+                        Format::kWxr, Format::kMessenger, Format::kCallLog, Format::kBinary}) {
     Result<Format> parsed = ParseFormat(FormatName(format));
     ASSERT_TRUE(parsed.ok());
     EXPECT_EQ(*parsed, format);
@@ -21,7 +21,7 @@ TEST(IngestFormatTest, NamesRoundTrip) {
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.status().message(),
             "unknown format \"xml\"; use auto, csv, jsonl, snap, twitter, mastodon, mbox, wxr, "
-            "messenger or calls");
+            "messenger, calls or binary");
 }
 
 TEST(IngestDetectTest, DetectsFromNameAndContent) {

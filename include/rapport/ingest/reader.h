@@ -40,6 +40,7 @@ enum class Format {
   kWxr,              // WordPress WXR export (XML), via pugixml
   kMessenger,  // Facebook "Download Your Information" Messenger JSON (folder or message_N.json)
   kCallLog,    // calls and SMS: the documented CSV schema or an Android backup XML
+  kBinary,     // the binary event format of batch runs (binary_events.h); people are numbers
 };
 std::string_view FormatName(Format format);
 Result<Format> ParseFormat(std::string_view name);  // "auto", "csv", "jsonl", "snap"

@@ -45,6 +45,31 @@ struct ScoreRecord {
   std::string components_json;
 };
 
+// What ForgetPerson deleted (or, counting only, would delete), row counts per table, and what it
+// rewrote in other people's rows because the text named the forgotten person.
+struct ForgetCounts {
+  int64_t events = 0;         // the person's own events, and events addressed only to them
+  int64_t event_targets = 0;  // target rows: theirs, and those of the deleted events
+  int64_t identities = 0;
+  int64_t merges = 0;  // merge records of their identities, or from or to them
+  int64_t scores = 0;
+  int64_t people = 0;
+  int64_t meta = 0;                    // the owner mark, when the person was "me"
+  int64_t event_texts_cleared = 0;     // others' events whose text named them: text set to NULL
+  int64_t event_keys_replaced = 0;     // others' events whose source or native id named them
+  int64_t import_paths_replaced = 0;   // imports whose path named them: "[forgotten]"
+  int64_t merge_reasons_replaced = 0;  // others' merge reasons that named them: "[forgotten]"
+  // What was searched for in free text: their identity values, display names and name, each
+  // at least kForgetMinNeedle characters long (shorter ones would match almost any text).
+  std::vector<std::string> needles;
+};
+inline constexpr size_t kForgetMinNeedle = 3;
+
+enum class ForgetMode {
+  kCountOnly,  // everything runs in a transaction that is rolled back: counts, no change
+  kDelete,     // commits, then VACUUMs the file and truncates the WAL
+};
+
 // An event as stored, for explanations ("the interactions behind a tie").
 struct StoredEvent {
   int64_t id = 0;
@@ -118,9 +143,28 @@ class Store {
   Status SaveScores(const std::vector<ScoreRecord>& records);
   Result<std::vector<ScoreRecord>> ScoreHistory(int64_t person_id) const;
 
+  // Forgets a person, in one transaction (docs/output.md, "rapport forget"): deletes every event
+  // they acted in; removes their target rows from other events, deleting an event left with no
+  // target; deletes their identities, merge records (of their identities, or from or to them),
+  // score rows, the owner mark when they were "me", and their person row. In the rows that
+  // remain, free text that names them (ForgetCounts::needles, case-insensitively) is cleared:
+  // event text set to NULL, an event's source and native id replaced by "forgotten" and
+  // "event-<id>" (that event loses its dedupe key), import paths and merge reasons replaced by
+  // "[forgotten]". kDelete then VACUUMs the database and truncates the WAL, so that deleted text
+  // does not linger in free pages or in the log; an error after the commit says so.
+  // REQUIRES: no batch open. NotFound when there is no such person.
+  Result<ForgetCounts> ForgetPerson(int64_t person_id, ForgetMode mode);
+
+  // The secret key of pseudonyms (report/pseudonym.h): meta key "pseudonym_key", 32 random bytes
+  // written as 64 hex digits, created on first use. Whoever has the store can map pseudonyms
+  // back to people; whoever has only an export cannot.
+  Result<std::string> PseudonymKey();
+
  private:
   explicit Store(std::string path, sqlite3* db);
   Status Exec(const char* sql) const;
+  Status ForgetRows(int64_t person_id, ForgetCounts& counts);
+  Status VacuumAndTruncateLog();
   Status Migrate();  // brings an older schema up to date
   Result<int64_t> IdentityId(const std::string& value);
   Result<int64_t> PersonOfIdentity(int64_t identity_id) const;

@@ -1,0 +1,137 @@
+// Google Benchmark for the scoring kernels on a generated log (scenario/generator.h): the
+// generator itself, pair aggregation, tie features and strengths (parallel and the serial
+// verifier), and propagation (pull-based parallel and the push-based serial verifier). Sizes are
+// set by the benchmark argument (people; events = 10 x people x 10). Run with `make bench`.
+#include <benchmark/benchmark.h>
+
+#include <map>
+
+#include "rapport/core/config.h"
+#include "rapport/scenario/generator.h"
+#include "rapport/score/propagation.h"
+#include "rapport/score/scorer.h"
+#include "rapport/score/tie_strength.h"
+
+namespace rapport {
+namespace {
+
+scenario::GeneratorOptions Options(int64_t people) {
+  scenario::GeneratorOptions options;
+  options.people = static_cast<uint64_t>(people);
+  options.events = static_cast<uint64_t>(people) * 100;
+  options.seed = 7;
+  return options;
+}
+
+// One generated log per size, built once.
+const EventLog& Log(int64_t people) {
+  static std::map<int64_t, EventLog> logs;
+  auto it = logs.find(people);
+  if (it != logs.end()) return it->second;
+  EventLog log;
+  log.person_id.resize(static_cast<size_t>(people));
+  log.person_name.resize(static_cast<size_t>(people));
+  for (int64_t p = 0; p < people; ++p) log.person_id[p] = p;
+  std::vector<PersonIndex> targets;
+  (void)scenario::GenerateEvents(Options(people), [&](const ingest::BinaryEvent& event) {
+    Event plain;
+    plain.time = event.time;
+    plain.channel = event.channel;
+    plain.kind = event.kind;
+    plain.is_private = event.is_private;
+    plain.duration = event.duration;
+    plain.valence = event.valence;
+    targets.assign(event.targets.begin(), event.targets.end());
+    log.Append(static_cast<int64_t>(log.time.size()) + 1, plain, event.actor, targets);
+    return Status::Ok();
+  });
+  return logs.emplace(people, std::move(log)).first->second;
+}
+
+void BM_Generate(benchmark::State& state) {
+  for (auto _ : state) {
+    uint64_t n = 0;
+    (void)scenario::GenerateEvents(Options(state.range(0)), [&n](const ingest::BinaryEvent&) {
+      ++n;
+      return Status::Ok();
+    });
+    benchmark::DoNotOptimize(n);
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0) * 100);
+}
+
+void BM_AggregatePairs(benchmark::State& state) {
+  const EventLog& log = Log(state.range(0));
+  const Config config = DefaultConfig();
+  for (auto _ : state) {
+    graph::PairTable table =
+        graph::AggregatePairs(log, config.effort, score::DecayOf(config.tie), log.time.back());
+    benchmark::DoNotOptimize(table.pairs.data());
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(log.event_count()));
+}
+
+template <bool kSerial>
+void BM_Ties(benchmark::State& state) {
+  const EventLog& log = Log(state.range(0));
+  const Config config = DefaultConfig();
+  const graph::PairTable table =
+      graph::AggregatePairs(log, config.effort, score::DecayOf(config.tie), log.time.back());
+  for (auto _ : state) {
+    score::TieTable ties = kSerial ? score::ComputeTiesSerial(table, config.tie, log.time.back())
+                                   : score::ComputeTies(table, config.tie, log.time.back());
+    benchmark::DoNotOptimize(ties.strength.data());
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(table.pairs.size()));
+}
+
+template <bool kSerial>
+void BM_Propagate(benchmark::State& state) {
+  const EventLog& log = Log(state.range(0));
+  const score::ScoreRun run = score::ScoreEvents(log, DefaultConfig(), log.time.back());
+  // The weighted in-graph of the run, rebuilt as ScoreEvents does: uniform live strengths are
+  // enough for timing, since the kernel's cost does not depend on the weights.
+  score::WeightedInGraph graph;
+  const size_t n = log.person_count();
+  graph.offset.assign(n + 1, 0);
+  graph.out_weight.assign(n, 0);
+  for (const graph::PairRecord& r : run.pairs.pairs) {
+    ++graph.offset[r.v + 1];
+    ++graph.offset[r.u + 1];
+  }
+  for (size_t p = 0; p < n; ++p) graph.offset[p + 1] += graph.offset[p];
+  graph.source.resize(graph.offset.back());
+  graph.weight.resize(graph.offset.back());
+  std::vector<uint64_t> cursor(graph.offset.begin(), graph.offset.end() - 1);
+  std::vector<double> degree(n, 0);
+  for (const graph::PairRecord& r : run.pairs.pairs) ++degree[r.u], ++degree[r.v];
+  for (const graph::PairRecord& r : run.pairs.pairs) {
+    graph.source[cursor[r.v]] = r.u;
+    graph.weight[cursor[r.v]++] = 0.9 / degree[r.u];
+    graph.source[cursor[r.u]] = r.v;
+    graph.weight[cursor[r.u]++] = 0.9 / degree[r.v];
+    graph.out_weight[r.u] += 0.9 / degree[r.u];
+    graph.out_weight[r.v] += 0.9 / degree[r.v];
+  }
+  constexpr int kIterations = 20;
+  for (auto _ : state) {
+    score::PropagationResult result = kSerial ? score::PropagateSerial(graph, 0.85, kIterations, 0)
+                                              : score::Propagate(graph, 0.85, kIterations, 0);
+    benchmark::DoNotOptimize(result.standing.data());
+  }
+  // Edges traversed: every in-edge once per iteration.
+  state.SetItemsProcessed(state.iterations() * kIterations *
+                          static_cast<int64_t>(graph.source.size()));
+}
+
+BENCHMARK(BM_Generate)->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_AggregatePairs)->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Ties<false>)->Arg(100000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Ties<true>)->Arg(100000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Propagate<false>)->Arg(100000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Propagate<true>)->Arg(100000)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace rapport
+
+BENCHMARK_MAIN();

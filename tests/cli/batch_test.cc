@@ -1,0 +1,63 @@
+// `gen` and the batch path end to end: the same generated log scored through the store (import,
+// then score) and straight from the file (score --input) gives the same scores for every person;
+// the CSV and the binary output of `gen` hold the same events.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <sstream>
+#include <vector>
+
+#include "cli_test_util.h"
+
+namespace rapport::cli::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+// The score CSV without its first column (the person id: the store numbers people itself),
+// sorted by name.
+std::vector<std::string> WithoutIds(const std::string& csv) {
+  std::vector<std::string> rows;
+  std::istringstream in(csv);
+  std::string line;
+  std::getline(in, line);  // header
+  while (std::getline(in, line)) rows.push_back(line.substr(line.find(',') + 1));
+  std::sort(rows.begin(), rows.end());
+  return rows;
+}
+
+class CliBatchTest : public CliTest {};
+
+TEST_F(CliBatchTest, ScoringTheFileEqualsScoringTheStore) {
+  RunResult gen = Run("gen --people 400 --events 20000 --seed 11 --out log.bin");
+  ASSERT_EQ(gen.exit_code, 0) << gen.err;
+  EXPECT_THAT(gen.out, HasSubstr("wrote 20000 events among 400 people"));
+  RunResult imported = Run("import log.bin");
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  EXPECT_THAT(imported.out, HasSubstr("read 20000 = accepted 20000 + rejected 0 + duplicate 0"));
+  RunResult from_store = Run("score --format csv");
+  RunResult from_file = Run("score --input log.bin --format csv");
+  ASSERT_EQ(from_store.exit_code, 0) << from_store.err;
+  ASSERT_EQ(from_file.exit_code, 0) << from_file.err;
+  EXPECT_THAT(from_file.err, HasSubstr("read 20000 events"));
+  const std::vector<std::string> store_rows = WithoutIds(from_store.out);
+  EXPECT_GT(store_rows.size(), 300u);
+  EXPECT_EQ(store_rows, WithoutIds(from_file.out));
+}
+
+TEST_F(CliBatchTest, GenCsvAndBinaryHoldTheSameEvents) {
+  ASSERT_EQ(Run("gen --people 50 --events 3000 --seed 2 --out log.bin").exit_code, 0);
+  ASSERT_EQ(Run("gen --people 50 --events 3000 --seed 2 --out log.csv").exit_code, 0);
+  RunResult a = Run("score --input log.bin --format csv");
+  RunResult b = Run("score --input log.csv --format csv");
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  ASSERT_EQ(b.exit_code, 0) << b.err;
+  EXPECT_EQ(WithoutIds(a.out), WithoutIds(b.out));
+  RunResult mixed = Run("score --input log.bin log.csv");
+  EXPECT_EQ(mixed.exit_code, 2);
+  EXPECT_THAT(mixed.err, HasSubstr("mixes binary event files with text formats"));
+}
+
+}  // namespace
+}  // namespace rapport::cli::testing
