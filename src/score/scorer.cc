@@ -1,6 +1,7 @@
 #include "rapport/score/scorer.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 
 #include "rapport/core/time.h"
@@ -67,12 +68,22 @@ double Warmth(const graph::PairRecord& record, const Config& config, double as_o
   return silence_days <= grace ? 1.0 : std::exp(-(silence_days - grace) / config.rapport.fade_days);
 }
 
-ScoreRun ScoreEvents(const EventLog& log, const Config& config, double as_of) {
+ScoreRun ScoreEvents(const EventLog& log, const Config& config, double as_of,
+                     const StageCallback& on_stage) {
+  auto stage_start = std::chrono::steady_clock::now();
+  auto stage_done = [&](std::string_view stage) {
+    if (!on_stage) return;
+    const auto now = std::chrono::steady_clock::now();
+    on_stage(stage, std::chrono::duration<double>(now - stage_start).count());
+    stage_start = now;
+  };
   ScoreRun run;
   run.as_of = as_of;
   run.config = config;
   run.pairs = graph::AggregatePairs(log, config.effort, DecayOf(config.tie), as_of);
+  stage_done("aggregate pairs");
   run.ties = ComputeTies(run.pairs, config.tie, as_of);
+  stage_done("tie strengths");
   run.warmth.resize(run.pairs.pairs.size());
   std::vector<double> live(run.pairs.pairs.size());
   for (size_t i = 0; i < run.pairs.pairs.size(); ++i) {
@@ -91,48 +102,65 @@ ScoreRun ScoreEvents(const EventLog& log, const Config& config, double as_of) {
   }
 
   const std::vector<VolumeComponents> volume = ComputeVolume(log, config.volume, as_of);
+  stage_done("volume");
   const WeightedInGraph in_graph = BuildInGraph(run.pairs, live);
   const RapportConfig& rc = config.rapport;
   PropagationResult propagation = Propagate(in_graph, rc.damping, rc.max_iterations, rc.tolerance);
   run.propagation_iterations = propagation.iterations;
+  stage_done("propagation");
 
-  // Per-person tie strengths for depth and breadth.
-  std::vector<std::vector<double>> strengths(n);
-  std::vector<int> tie_count(n, 0);
-  for (size_t i = 0; i < run.pairs.pairs.size(); ++i) {
-    const graph::PairRecord& record = run.pairs.pairs[i];
-    strengths[record.u].push_back(live[i]);
-    strengths[record.v].push_back(live[i]);
+  // Per-person live tie strengths for depth and breadth, as one flat array (CSR by person).
+  std::vector<uint64_t> tie_offset(n + 1, 0);
+  for (const graph::PairRecord& record : run.pairs.pairs) {
+    ++tie_offset[record.u + 1];
+    ++tie_offset[record.v + 1];
+  }
+  for (size_t p = 0; p < n; ++p) tie_offset[p + 1] += tie_offset[p];
+  std::vector<double> strengths(tie_offset.back());
+  {
+    std::vector<uint64_t> cursor(tie_offset.begin(), tie_offset.end() - 1);
+    for (size_t i = 0; i < run.pairs.pairs.size(); ++i) {
+      strengths[cursor[run.pairs.pairs[i].u]++] = live[i];
+      strengths[cursor[run.pairs.pairs[i].v]++] = live[i];
+    }
   }
 
-  std::vector<double> volume_raw, rapport_raw;
+  std::vector<PersonIndex> scored;
   for (size_t p = 0; p < n; ++p) {
-    if (!active[p]) continue;
-    PersonScore person;
-    person.index = static_cast<PersonIndex>(p);
+    if (active[p]) scored.push_back(static_cast<PersonIndex>(p));
+  }
+  run.people.resize(scored.size());
+  std::vector<double> volume_raw(scored.size()), rapport_raw(scored.size());
+  const auto scored_count = static_cast<int64_t>(scored.size());
+  // Each person is independent.
+#pragma omp parallel for schedule(dynamic, 4096) if (scored_count > 50000)
+  for (int64_t j = 0; j < scored_count; ++j) {
+    const PersonIndex p = scored[j];
+    PersonScore& person = run.people[j];
+    person.index = p;
     person.id = log.person_id[p];
     person.name = log.person_name[p];
     person.volume = volume[p];
-    person.ties = static_cast<int>(strengths[p].size());
+    double* s = strengths.data() + tie_offset[p];
+    const auto ties = static_cast<size_t>(tie_offset[p + 1] - tie_offset[p]);
+    person.ties = static_cast<int>(ties);
     RapportComponents& r = person.rapport;
     r.standing = propagation.standing.empty() ? 0 : propagation.standing[p];
     r.propagation = std::log1p(static_cast<double>(n) * r.standing);
-    std::vector<double>& s = strengths[p];
-    const size_t k = std::min<size_t>(s.size(), static_cast<size_t>(rc.depth_k));
-    std::partial_sort(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(k), s.end(),
-                      std::greater<>());
+    const size_t k = std::min<size_t>(ties, static_cast<size_t>(rc.depth_k));
+    std::partial_sort(s, s + k, s + ties, std::greater<>());
     for (size_t i = 0; i < k; ++i) r.depth += s[i];
-    for (double strength : s) {
-      r.strong_ties += strength >= rc.strong_tie ? 1 : 0;
+    for (size_t i = 0; i < ties; ++i) {
+      r.strong_ties += s[i] >= rc.strong_tie ? 1 : 0;
       r.strong_tie_count += std::clamp(
-          (strength - rc.strong_tie + rc.strong_tie_ramp) / (2 * rc.strong_tie_ramp), 0.0, 1.0);
+          (s[i] - rc.strong_tie + rc.strong_tie_ramp) / (2 * rc.strong_tie_ramp), 0.0, 1.0);
     }
     r.breadth = std::log1p(r.strong_tie_count);
     r.raw = rc.w_propagation * r.propagation + rc.w_depth * r.depth + rc.w_breadth * r.breadth;
-    volume_raw.push_back(person.volume.raw);
-    rapport_raw.push_back(r.raw);
-    run.people.push_back(std::move(person));
+    volume_raw[j] = person.volume.raw;
+    rapport_raw[j] = r.raw;
   }
+  stage_done("depth and breadth");
   if (run.people.empty()) return run;
 
   run.volume_reference = ReferenceOf(volume_raw);
@@ -141,12 +169,24 @@ ScoreRun ScoreEvents(const EventLog& log, const Config& config, double as_of) {
     person.volume_score = CurveScore(config.curve, run.volume_reference, person.volume.raw);
     person.rapport_score = CurveScore(config.curve, run.rapport_reference, person.rapport.raw);
   }
-  std::stable_sort(run.people.begin(), run.people.end(),
-                   [](const PersonScore& a, const PersonScore& b) {
-                     if (a.rapport_score != b.rapport_score)
-                       return a.rapport_score > b.rapport_score;
-                     return a.id < b.id;
-                   });
+  // Rank by rapport score, then id: sort compact keys, then move each person once.
+  struct RankKey {
+    double score;
+    int64_t id;
+    uint32_t index;
+  };
+  std::vector<RankKey> keys(run.people.size());
+  for (uint32_t i = 0; i < keys.size(); ++i) {
+    keys[i] = {run.people[i].rapport_score, run.people[i].id, i};
+  }
+  std::sort(keys.begin(), keys.end(), [](const RankKey& a, const RankKey& b) {
+    return a.score != b.score ? a.score > b.score : a.id < b.id;
+  });
+  std::vector<PersonScore> ranked;
+  ranked.reserve(run.people.size());
+  for (const RankKey& key : keys) ranked.push_back(std::move(run.people[key.index]));
+  run.people = std::move(ranked);
+  stage_done("curves and ranking");
   return run;
 }
 

@@ -12,7 +12,9 @@
 // Thread-safety: pure functions over their arguments.
 #pragma once
 
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "rapport/core/config.h"
@@ -67,7 +69,11 @@ struct ScoreRun {
 // relationship can still be a strong one, Wiese et al. 2014); only its weight in influence fades.
 double Warmth(const graph::PairRecord& record, const Config& config, double as_of);
 
-ScoreRun ScoreEvents(const EventLog& log, const Config& config, double as_of);
+// Called after each stage of ScoreEvents with its name and wall seconds (progress on big runs).
+using StageCallback = std::function<void(std::string_view stage, double seconds)>;
+
+ScoreRun ScoreEvents(const EventLog& log, const Config& config, double as_of,
+                     const StageCallback& on_stage = {});
 
 // The decay settings of aggregation under a tie configuration.
 graph::Decay DecayOf(const TieConfig& tie);
