@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs, with apt, every Debian package that building and testing Rapport needs.
+# Installs, with apt, every Debian package that building and testing Rapport needs, plus any
+# extra packages named as arguments (scripts/install-bench-deps.sh uses that).
 # Idempotent: packages already present are left alone; apt-get update runs only when needed.
 set -euo pipefail
 
@@ -10,6 +11,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev libomp-14-dev
   sqlite3 python3 python3-networkx time
+  "$@"
 )
 
 missing=()
