@@ -157,18 +157,21 @@ struct BadFile {
 TEST_F(CoreConfigTest, EveryBadFileNamesTheFileAndTheProblem) {
   const std::vector<BadFile> cases = {
       {"unknown_key.toml", "[tie]\nhalf_lfe_days = 3\n",
-       "[tie] unknown key \"half_lfe_days\"; known keys: half_life_days, recent_half_life_days, recent_hold_days, bias"},
+       "[tie] unknown key \"half_lfe_days\"; known keys: half_life_days, recent_half_life_days, "
+       "recent_hold_days, bias"},
       {"unknown_section.toml", "[tei]\nhalf_life_days = 3\n",
        "[top level] unknown key \"tei\"; known keys: effort, tie, volume"},
       {"unknown_feature.toml", "[tie.coefficient]\nwarmth = 1\n",
-       "[tie.coefficient] unknown feature \"warmth\"; features: intensity, recent_intensity, reciprocity"},
+       "[tie.coefficient] unknown feature \"warmth\"; features: intensity, recent_intensity, "
+       "reciprocity"},
       {"unknown_kind.toml", "[effort]\npoke = 1\n", "[effort] unknown key \"poke\"; use a kind"},
       {"wrong_type.toml", "[volume]\nwindow_days = \"ninety\"\n",
        "[volume] window_days: expected a number"},
       {"wrong_type_effort.toml", "[effort]\nlike = true\n", "[effort] like: expected a number"},
       {"bad_scale.toml", "[tie.scale]\nrecency = 0\n", "[tie.scale] recency must be positive"},
       {"bad_damping.toml", "[rapport]\ndamping = 1\n", "[rapport] damping must be in [0, 1)"},
-      {"bad_fade.toml", "[rapport]\nfade_days = -1\n", "[rapport] fade_days and strong_tie_ramp must be positive"},
+      {"bad_fade.toml", "[rapport]\nfade_days = -1\n",
+       "[rapport] fade_days and strong_tie_ramp must be positive"},
       {"bad_curve.toml", "[curve]\nmedian_score = 60\n",
        "[curve] need 1 < median_score < p95_score < 100"},
       {"syntax.toml", "[tie]\nhalf_life_days = 3\nbias = = 2\n", ", line 3: "},
