@@ -102,11 +102,11 @@ double CpuSeconds() {
 }
 
 // Resets the kernel's peak-RSS mark (Linux >= 4.0), so that each method's peak can be read apart
-// even when several run in one process. Returns false where that is not supported.
-bool ResetPeakRss() {
+// even when several run in one process. Best effort: where it fails, the peaks are cumulative.
+// (It also lowers what getrusage and /usr/bin/time report as the process's maximum RSS.)
+void ResetPeakRss() {
   std::ofstream clear("/proc/self/clear_refs");
   clear << "5";
-  return static_cast<bool>(clear.flush());
 }
 
 // Peak resident set size since the last ResetPeakRss (VmHWM), else of the whole process.

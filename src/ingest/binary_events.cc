@@ -164,10 +164,12 @@ Status BinaryEventWriter::Close() {
 
 namespace {
 
+// `input_bytes` sizes the read buffer (0 = unknown: the full 16 MiB), so small inputs (tests,
+// the fuzzer) do not pay for a large allocation.
 Result<BinaryReadCounts> ReadFrom(std::FILE* file, const std::string& path,
                                   const std::function<Status(const BinaryEvent&)>& on_event,
                                   const std::function<void(BinaryReject&&)>& on_reject,
-                                  uint64_t* header_count) {
+                                  uint64_t* header_count, size_t input_bytes) {
   char header[kBinaryHeaderBytes];
   if (file == nullptr || std::fread(header, 1, sizeof(header), file) != sizeof(header) ||
       std::memcmp(header, kBinaryMagic, 8) != 0) {
@@ -182,7 +184,8 @@ Result<BinaryReadCounts> ReadFrom(std::FILE* file, const std::string& path,
   }
   if (header_count != nullptr) *header_count = Get<uint64_t>(header + 16);
   BinaryReadCounts counts;
-  std::vector<char> buffer(kBufferBytes);
+  std::vector<char> buffer(input_bytes == 0 ? kBufferBytes
+                                            : std::clamp<size_t>(input_bytes, 4096, kBufferBytes));
   size_t filled = 0;
   uint64_t offset = kBinaryHeaderBytes;  // file offset of buffer[0]
   BinaryEvent event;
@@ -229,17 +232,17 @@ Result<BinaryReadCounts> ReadBinaryEvents(const std::string& path,
   std::FILE* file = std::fopen(path.c_str(), "rb");
   if (file == nullptr) return NotFound(fmt::format("{}: cannot open", path));
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> closer(file, &std::fclose);
-  return ReadFrom(file, path, on_event, on_reject, nullptr);
+  return ReadFrom(file, path, on_event, on_reject, nullptr, 0);
 }
 
 Result<BinaryReadCounts> ReadBinaryBuffer(std::string_view data, const std::string& name,
                                           const std::function<Status(const BinaryEvent&)>& on_event,
                                           const std::function<void(BinaryReject&&)>& on_reject) {
-  if (data.empty()) return ReadFrom(nullptr, name, on_event, on_reject, nullptr);
+  if (data.empty()) return ReadFrom(nullptr, name, on_event, on_reject, nullptr, 0);
   std::FILE* file = fmemopen(const_cast<char*>(data.data()), data.size(), "rb");
   if (file == nullptr) return IoError(name + ": cannot read the buffer");
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> closer(file, &std::fclose);
-  return ReadFrom(file, name, on_event, on_reject, nullptr);
+  return ReadFrom(file, name, on_event, on_reject, nullptr, data.size());
 }
 
 Result<BinaryLog> ReadBinaryEventLog(const std::string& path) {
@@ -300,7 +303,7 @@ Result<BinaryLog> ReadBinaryEventLog(const std::string& path) {
           [&result](BinaryReject&& reject) {
             if (result.rejects.size() < kKeptRejects) result.rejects.push_back(std::move(reject));
           },
-          &expected));
+          &expected, 0));
   const size_t people = any ? size_t{max_person} + 1 : 0;
   log.person_id.resize(people);
   std::iota(log.person_id.begin(), log.person_id.end(), int64_t{0});
