@@ -7,10 +7,11 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   libsqlite3-dev libsimdjson-dev libcli11-dev libfmt-dev libtomlplusplus-dev
-  libgmime-3.0-dev libpugixml-dev libeigen3-dev
+  libgmime-3.0-dev libpugixml-dev libeigen3-dev libcpp-httplib-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev libomp-14-dev
   sqlite3 python3 python3-networkx time
+  chromium chromium-driver libpng-dev wrk curl
   "$@"
 )
 

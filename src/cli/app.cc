@@ -95,6 +95,7 @@ int Main(int argc, char** argv) {
   AddExportCommand(app, global, &exit_code);
   AddForgetCommand(app, global, &exit_code);
   AddGenCommand(app, &exit_code);
+  AddServeCommand(app, global, &exit_code);
 
   CLI::App* config =
       app.add_subcommand("config", "Print the effective scoring configuration (TOML)");

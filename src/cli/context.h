@@ -57,5 +57,6 @@ void AddFitCommand(CLI::App& app, const GlobalOptions& global, int* exit_code);
 void AddExportCommand(CLI::App& app, const GlobalOptions& global, int* exit_code);
 void AddForgetCommand(CLI::App& app, const GlobalOptions& global, int* exit_code);
 void AddGenCommand(CLI::App& app, int* exit_code);
+void AddServeCommand(CLI::App& app, const GlobalOptions& global, int* exit_code);
 
 }  // namespace rapport::cli

@@ -139,12 +139,8 @@ int RunDemo(const GlobalOptions& global, const DemoArgs& args) {
 
   report::HtmlReportInput input;
   input.run = &run;
-  input.title = "Rapport demo: the blogger and the broadcaster";
-  input.story =
-      "maya blogs weekly and keeps her friendships alive by email, blog comments, phone calls "
-      "and favours (reading drafts, promoting a friend's e-book). blaze posts eight times a day "
-      "to fans he barely knows. The volume score, built like Klout's, rewards blaze's noise; the "
-      "rapport score, built from the strength of real relationships, sees maya.";
+  input.title = std::string(scenario::kDemoTitle);
+  input.story = std::string(scenario::kDemoStory);
   input.focus = IndexOf(*log, maya->id);
   input.changes = changes;
   std::ofstream html(args.report, std::ios::binary);

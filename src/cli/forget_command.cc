@@ -3,11 +3,6 @@
 // rejects file that name them. Without --yes nothing changes: it shows what would go, exit 2.
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-
 #include "context.h"
 #include "rapport/cli/app.h"
 #include "rapport/store/import.h"
@@ -19,52 +14,6 @@ struct ForgetArgs {
   std::string person;
   bool yes = false;
 };
-
-std::string Lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
-
-// Counts the lines of the rejects file that contain a needle (case-insensitively); with
-// `remove`, rewrites the file without them (a temporary file, then a rename). The header stays.
-Result<int64_t> ScrubRejectsFile(const std::string& path, const std::vector<std::string>& needles,
-                                 bool remove) {
-  std::error_code error;
-  if (!std::filesystem::exists(path, error)) return int64_t{0};
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return IoError(fmt::format("cannot read {}", path));
-  std::vector<std::string> lowered;
-  for (const std::string& needle : needles) lowered.push_back(Lower(needle));
-  std::string kept;
-  std::string line;
-  int64_t dropped = 0;
-  bool header = true;
-  while (std::getline(in, line)) {
-    const std::string lower = Lower(line);
-    const bool names_them =
-        !header && std::any_of(lowered.begin(), lowered.end(), [&](const std::string& needle) {
-          return lower.find(needle) != std::string::npos;
-        });
-    header = false;
-    if (names_them) {
-      ++dropped;
-    } else {
-      kept += line + "\n";
-    }
-  }
-  if (!remove || dropped == 0) return dropped;
-  const std::string temporary = path + ".forget.tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out << kept;
-    out.close();
-    if (!out) return IoError(fmt::format("cannot write {}", temporary));
-  }
-  std::filesystem::rename(temporary, path, error);
-  if (error) return IoError(fmt::format("cannot replace {}: {}", path, error.message()));
-  return dropped;
-}
 
 void PrintCounts(const store::ForgetCounts& counts, int64_t rejects_lines,
                  const std::string& rejects_path) {
@@ -98,7 +47,7 @@ int RunForget(const GlobalOptions& global, const ForgetArgs& args) {
       args.yes ? store::ForgetMode::kDelete : store::ForgetMode::kCountOnly;
   Result<store::ForgetCounts> counts = (*store)->ForgetPerson(person->id, mode);
   if (!counts.ok()) return Fail(counts.status());
-  Result<int64_t> rejects = ScrubRejectsFile(rejects_path, counts->needles, args.yes);
+  Result<int64_t> rejects = store::ScrubRejectsFile(rejects_path, counts->needles, args.yes);
   if (!rejects.ok())
     return Fail(
         rejects.status().WithContext("the person is forgotten from the "

@@ -149,4 +149,15 @@ PairTable AggregatePairs(const EventLog& log, const EffortConfig& effort, const 
   return table;
 }
 
+std::optional<uint32_t> FindPair(const PairTable& table, PersonIndex a, PersonIndex b) {
+  const PersonIndex u = std::min(a, b), v = std::max(a, b);
+  auto it = std::lower_bound(
+      table.pairs.begin(), table.pairs.end(), std::pair{u, v},
+      [](const PairRecord& record, const std::pair<PersonIndex, PersonIndex>& key) {
+        return std::pair{record.u, record.v} < key;
+      });
+  if (it == table.pairs.end() || it->u != u || it->v != v) return std::nullopt;
+  return static_cast<uint32_t>(it - table.pairs.begin());
+}
+
 }  // namespace rapport::graph

@@ -14,14 +14,21 @@
 #include <unordered_map>
 #include <utility>
 
+#include "html_parts.h"
 #include "rapport/core/time.h"
 
 namespace rapport::report {
 namespace {
 
-constexpr std::string_view kVolumeColour = "#dd6b20";
-constexpr std::string_view kRapportColour = "#2b6cb0";
-constexpr std::string_view kFocusColour = "#c53030";
+using internal::ChartLabel;
+using internal::CodePoints;
+using internal::Coord;
+using internal::kFocusColour;
+using internal::kRapportColour;
+using internal::kVolumeColour;
+using internal::Linked;
+using internal::NameBook;
+using internal::OneDecimal;
 
 // Why a point of the scatter is named.
 constexpr uint8_t kTopRapport = 1, kTopVolume = 2, kFocus = 4;
@@ -29,8 +36,6 @@ constexpr uint8_t kTopRapport = 1, kTopVolume = 2, kFocus = 4;
 // Above this many scored people the scatter shows every k-th person (plus the labelled ones), so
 // a million-person run still gives a file of a few hundred kilobytes.
 constexpr size_t kMaxScatterPoints = 5000;
-// Names longer than this are cut (at a UTF-8 boundary) in chart labels; tooltips keep them whole.
-constexpr size_t kMaxChartLabelBytes = 26;
 
 constexpr std::string_view kStyle = R"(
 :root { color-scheme: light; }
@@ -63,37 +68,27 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: now
 .bar { display: inline-block; width: 90px; height: .7rem; background: #e6e8eb;
   border-radius: 3px; vertical-align: middle; margin-left: .5rem; }
 .bar > span { display: block; height: 100%; background: #2b6cb0; border-radius: 3px; }
+a { color: #2b6cb0; }
+nav.top { background: #1f2933; color: #fff; padding: .5rem 1.25rem; display: flex; gap: 1.25rem;
+  align-items: center; flex-wrap: wrap; }
+nav.top a { color: #fff; text-decoration: none; font-weight: 600; }
+nav.top form { margin-left: auto; display: flex; gap: .4rem; }
+nav.top input { padding: .3rem .5rem; border-radius: 4px; border: 0; width: 16rem; }
+ul.results { background: #fff; padding: .5rem 1.5rem; border: 1px solid #e1e4e8; }
+svg.ego .edge { stroke: #2b6cb0; stroke-opacity: .55; }
+svg.ego .edge.among { stroke: #9aa5b1; stroke-opacity: .6; }
+svg.ego .edge.hl { stroke: #c53030; stroke-opacity: 1; }
+svg.ego .node { cursor: pointer; }
+svg.ego .node:hover circle { stroke: #c53030; stroke-width: 2.5; }
 footer { margin-top: 3rem; padding-top: 1rem; border-top: 1px solid #d9dde1; color: #52606d;
   font-size: .9rem; }
 footer p { margin: .3rem 0; }
 )";
 
-std::string OneDecimal(double value) { return fmt::format("{:.1f}", value); }
-
 // "+1.2" / "-0.4"; a change that rounds to zero reads "+0.0" whatever its sign.
 std::string SignedOneDecimal(double value) {
   if (std::fabs(value) < 0.05) return "+0.0";
   return fmt::format("{:+.1f}", value);
-}
-
-// A coordinate in an SVG attribute: one decimal is finer than a pixel.
-std::string Coord(double value) { return fmt::format("{:.1f}", value); }
-
-// `name` cut to at most kMaxChartLabelBytes bytes without splitting a UTF-8 sequence, with an
-// ellipsis when cut. Not escaped.
-std::string ChartLabel(std::string_view name) {
-  if (name.size() <= kMaxChartLabelBytes) return std::string(name);
-  size_t end = kMaxChartLabelBytes - 1;
-  // Back up over continuation bytes (10xxxxxx) to the start of a code point.
-  while (end > 0 && (static_cast<unsigned char>(name[end]) & 0xC0) == 0x80) --end;
-  return std::string(name.substr(0, end)) + "\u2026";
-}
-
-// Code points in UTF-8 text (bytes that do not continue a sequence), to size chart labels.
-size_t CodePoints(std::string_view text) {
-  return static_cast<size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  }));
 }
 
 // The box a scatter label takes, to keep labels from overprinting each other.
@@ -105,27 +100,6 @@ struct LabelBox {
   }
 };
 
-// Names of people by person index, for the other side of a tie.
-class NameBook {
- public:
-  explicit NameBook(const score::ScoreRun& run) {
-    for (const score::PersonScore& person : run.people) by_index_.emplace(person.index, &person);
-  }
-  const score::PersonScore* Find(PersonIndex index) const {
-    auto it = by_index_.find(index);
-    return it == by_index_.end() ? nullptr : it->second;
-  }
-  std::string Name(PersonIndex index) const {
-    const score::PersonScore* person = Find(index);
-    if (person == nullptr) return fmt::format("person #{}", index);
-    if (person->name.empty()) return fmt::format("person {}", person->id);
-    return person->name;
-  }
-
- private:
-  std::unordered_map<PersonIndex, const score::PersonScore*> by_index_;
-};
-
 void AppendHeader(const HtmlReportInput& input, std::string& out) {
   const score::ScoreRun& run = *input.run;
   out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
@@ -133,7 +107,9 @@ void AppendHeader(const HtmlReportInput& input, std::string& out) {
   out += fmt::format("<title>{}</title>\n", HtmlEscape(input.title));
   out += "<style>";
   out += kStyle;
-  out += "</style>\n</head>\n<body>\n<main>\n<header>\n";
+  out += "</style>\n</head>\n<body>\n";
+  out += input.navigation_html;
+  out += "<main>\n<header>\n";
   out += fmt::format("<h1>{}</h1>\n", HtmlEscape(input.title));
   out +=
       fmt::format("<p class=\"meta\">As of {} &middot; {} {} scored</p>\n", FormatDate(run.as_of),
@@ -285,11 +261,14 @@ void AppendScatter(const HtmlReportInput& input, PersonIndex focus, std::string&
   for (size_t i = 0; i < n; ++i) {
     if (labelled[i] || i % stride != 0) continue;
     const score::PersonScore& person = people[i];
-    out += fmt::format(
-        "<circle cx=\"{}\" cy=\"{}\" r=\"3.5\" fill=\"{}\" fill-opacity=\"0.55\"><title>{}: "
-        "volume {}, rapport {}</title></circle>\n",
-        Coord(x_of(person.volume_score)), Coord(y_of(person.rapport_score)), kRapportColour,
-        HtmlEscape(person.name), OneDecimal(person.volume_score), OneDecimal(person.rapport_score));
+    out += Linked(input.link, person.id,
+                  fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"3.5\" fill=\"{}\" "
+                              "fill-opacity=\"0.55\"><title>{}: volume {}, rapport {}</title>"
+                              "</circle>",
+                              Coord(x_of(person.volume_score)), Coord(y_of(person.rapport_score)),
+                              kRapportColour, HtmlEscape(person.name),
+                              OneDecimal(person.volume_score), OneDecimal(person.rapport_score))) +
+           "\n";
     ++shown;
   }
   // Named points: the focus person first so that their label gets the best place, then the rest
@@ -312,11 +291,14 @@ void AppendScatter(const HtmlReportInput& input, PersonIndex focus, std::string&
     const score::PersonScore& person = people[i];
     const double x = x_of(person.volume_score), y = y_of(person.rapport_score);
     const bool is_focus = person.index == focus;
-    out += fmt::format(
-        "<circle cx=\"{}\" cy=\"{}\" r=\"{}\" fill=\"{}\" stroke=\"#fff\" stroke-width=\"1\">"
-        "<title>{}: volume {}, rapport {}</title></circle>\n",
-        Coord(x), Coord(y), is_focus ? 6 : 5, colour_of(i), HtmlEscape(person.name),
-        OneDecimal(person.volume_score), OneDecimal(person.rapport_score));
+    out += Linked(input.link, person.id,
+                  fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"{}\" fill=\"{}\" stroke=\"#fff\" "
+                              "stroke-width=\"1\"><title>{}: volume {}, rapport {}</title>"
+                              "</circle>",
+                              Coord(x), Coord(y), is_focus ? 6 : 5, colour_of(i),
+                              HtmlEscape(person.name), OneDecimal(person.volume_score),
+                              OneDecimal(person.rapport_score))) +
+           "\n";
     placed.push_back({x - 5, y - 5, 10, 10});
     ++shown;
   }
@@ -447,9 +429,9 @@ void AppendTies(const HtmlReportInput& input, PersonIndex focus, const NameBook&
         "<tr><td class=\"num\">{}</td><td>{}</td><td class=\"num\">{:.2f}<span class=\"bar\">"
         "<span style=\"width:{:.1f}%\"></span></span></td><td>{}</td><td>{}</td>"
         "<td class=\"num\">{} / {}</td><td>{}</td></tr>\n",
-        row + 1, HtmlEscape(names.Name(tie.other)), tie.strength, percent,
-        ChannelList(record.channel_mask), FormatDate(record.last), sent, received,
-        TopFeatures(run, tie.pair));
+        row + 1, Linked(input.link, names.Id(tie.other), HtmlEscape(names.Name(tie.other))),
+        tie.strength, percent, ChannelList(record.channel_mask), FormatDate(record.last), sent,
+        received, TopFeatures(run, tie.pair));
   }
   out += "</tbody>\n</table>\n</section>\n";
 }
@@ -509,10 +491,17 @@ std::string RenderHtmlReport(const HtmlReportInput& input) {
   } else {
     const NameBook names(run);
     const PersonIndex focus = input.focus.value_or(run.people.front().index);
-    AppendBarChart(input, out);
-    AppendScatter(input, focus, out);
+    if (input.population) {
+      AppendBarChart(input, out);
+      AppendScatter(input, focus, out);
+    }
     if (!input.changes.empty()) AppendChanges(input, out);
-    AppendTies(input, focus, names, out);
+    if (!input.history.empty()) internal::AppendHistoryChart(input, names, focus, out);
+    if (input.focus_views) {
+      AppendTies(input, focus, names, out);
+      internal::AppendEgoGraph(input, names, focus, out);
+    }
+    if (input.cooling) internal::AppendCooling(input, names, out);
   }
   AppendFooter(run, out);
   out += "</main>\n</body>\n</html>\n";

@@ -103,6 +103,34 @@ std::string ChannelList(uint32_t channel_mask) {
   return out;
 }
 
+namespace {
+
+// The fields of one person's scores (inside an object): scores and components.
+void WriteScoreFields(JsonWriter& json, const score::PersonScore& p) {
+  json.Key("volume_score").Number(std::round(p.volume_score * 100) / 100);
+  json.Key("rapport_score").Number(std::round(p.rapport_score * 100) / 100);
+  json.Key("components").BeginObject();
+  json.Key("volume").BeginObject();
+  json.Key("activity").Number(p.volume.activity);
+  json.Key("amplification").Number(p.volume.amplification);
+  json.Key("engagers").Number(p.volume.engagers);
+  json.Key("mentions").Number(p.volume.mentions);
+  json.Key("raw").Number(p.volume.raw);
+  json.EndObject();
+  json.Key("rapport").BeginObject();
+  json.Key("standing").Number(p.rapport.standing);
+  json.Key("propagation").Number(p.rapport.propagation);
+  json.Key("depth").Number(p.rapport.depth);
+  json.Key("strong_ties").Int(p.rapport.strong_ties);
+  json.Key("breadth").Number(p.rapport.breadth);
+  json.Key("raw").Number(p.rapport.raw);
+  json.EndObject();
+  json.Key("ties").Int(p.ties);
+  json.EndObject();
+}
+
+}  // namespace
+
 std::string RenderScores(const score::ScoreRun& run, OutputFormat format, int top) {
   const size_t count =
       top > 0 ? std::min(run.people.size(), static_cast<size_t>(top)) : run.people.size();
@@ -116,26 +144,7 @@ std::string RenderScores(const score::ScoreRun& run, OutputFormat format, int to
       const score::PersonScore& p = run.people[i];
       json.BeginObject();
       json.Key("id").Int(p.id).Key("name").String(p.name);
-      json.Key("volume_score").Number(std::round(p.volume_score * 100) / 100);
-      json.Key("rapport_score").Number(std::round(p.rapport_score * 100) / 100);
-      json.Key("components").BeginObject();
-      json.Key("volume").BeginObject();
-      json.Key("activity").Number(p.volume.activity);
-      json.Key("amplification").Number(p.volume.amplification);
-      json.Key("engagers").Number(p.volume.engagers);
-      json.Key("mentions").Number(p.volume.mentions);
-      json.Key("raw").Number(p.volume.raw);
-      json.EndObject();
-      json.Key("rapport").BeginObject();
-      json.Key("standing").Number(p.rapport.standing);
-      json.Key("propagation").Number(p.rapport.propagation);
-      json.Key("depth").Number(p.rapport.depth);
-      json.Key("strong_ties").Int(p.rapport.strong_ties);
-      json.Key("breadth").Number(p.rapport.breadth);
-      json.Key("raw").Number(p.rapport.raw);
-      json.EndObject();
-      json.Key("ties").Int(p.ties);
-      json.EndObject();
+      WriteScoreFields(json, p);
       json.EndObject();
     }
     json.EndArray().EndObject();
@@ -499,6 +508,24 @@ std::string RenderHistory(const std::string& name, const std::vector<score::Hist
                        p.rapport_score, p.strong_ties, std::string(static_cast<size_t>(bar), '#'));
   }
   return out;
+}
+
+std::string RenderPerson(const score::ScoreRun& run, const store::Person& person, int rank) {
+  JsonWriter json;
+  json.BeginObject().Key("as_of").String(FormatTime(run.as_of));
+  json.Key("id").Int(person.id).Key("name").String(person.name);
+  json.Key("identities").BeginArray();
+  for (const std::string& identity : person.identities) json.String(identity);
+  json.EndArray();
+  const score::PersonScore* scored = run.Find(person.id);
+  json.Key("scored").Bool(scored != nullptr);
+  if (scored != nullptr) {
+    json.Key("rank").Int(rank);
+    json.Key("people_scored").Int(static_cast<int64_t>(run.people.size()));
+    WriteScoreFields(json, *scored);
+  }
+  json.EndObject();
+  return json.str() + "\n";
 }
 
 }  // namespace rapport::report

@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 
 namespace rapport::store {
 namespace {
@@ -67,7 +70,7 @@ Status RejectWriter::Write(const ingest::Reject& reject) {
 Result<FileImportReport> ImportFile(Store& store, const std::string& path,
                                     const ImportOptions& options) {
   FileImportReport report;
-  report.path = path;
+  report.path = options.label.empty() ? path : options.label;
   if (options.read.format == ingest::Format::kAuto) {
     RAPPORT_ASSIGN_OR_RETURN(report.format, ingest::DetectFormat(path));
   } else {
@@ -83,6 +86,7 @@ Result<FileImportReport> ImportFile(Store& store, const std::string& path,
   }
   Status reject_status;
   auto on_reject = [&](ingest::Reject&& reject) {
+    if (!options.label.empty()) reject.file = options.label;
     if (!report.first_reject) report.first_reject = reject;
     if (rejects && reject_status.ok()) reject_status = rejects->Write(reject);
   };
@@ -119,10 +123,58 @@ Result<FileImportReport> ImportFile(Store& store, const std::string& path,
   RAPPORT_RETURN_IF_ERROR(reject_status);
   report.read = counts->records;
   report.rejected = counts->rejected;
-  RAPPORT_RETURN_IF_ERROR(store.RecordImport(path, std::string(ingest::FormatName(report.format)),
-                                             report.read, report.accepted, report.rejected,
-                                             report.duplicate));
+  RAPPORT_RETURN_IF_ERROR(
+      store.RecordImport(report.path, std::string(ingest::FormatName(report.format)), report.read,
+                         report.accepted, report.rejected, report.duplicate));
   return report;
+}
+
+namespace {
+
+std::string Lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+}  // namespace
+
+Result<int64_t> ScrubRejectsFile(const std::string& path, const std::vector<std::string>& needles,
+                                 bool remove) {
+  std::error_code error;
+  if (!std::filesystem::exists(path, error)) return int64_t{0};
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return IoError(fmt::format("cannot read {}", path));
+  std::vector<std::string> lowered;
+  for (const std::string& needle : needles) lowered.push_back(Lower(needle));
+  std::string kept;
+  std::string line;
+  int64_t dropped = 0;
+  bool header = true;
+  while (std::getline(in, line)) {
+    const std::string lower = Lower(line);
+    const bool names_them =
+        !header && std::any_of(lowered.begin(), lowered.end(), [&](const std::string& needle) {
+          return lower.find(needle) != std::string::npos;
+        });
+    header = false;
+    if (names_them) {
+      ++dropped;
+    } else {
+      kept += line + "\n";
+    }
+  }
+  if (!remove || dropped == 0) return dropped;
+  const std::string temporary = path + ".forget.tmp";
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    out << kept;
+    out.close();
+    if (!out) return IoError(fmt::format("cannot write {}", temporary));
+  }
+  std::filesystem::rename(temporary, path, error);
+  if (error) return IoError(fmt::format("cannot replace {}: {}", path, error.message()));
+  return dropped;
 }
 
 }  // namespace rapport::store

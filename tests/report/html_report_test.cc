@@ -1,6 +1,7 @@
 // Tests of the HTML report: the sections it must contain, the order of the focus person's ties,
-// the direction of event counts, escaping of names, the absence of any URL or script, the
-// optional changes table, sampling of large populations and the empty run.
+// the direction of event counts, escaping of names, the absence of any URL or foreign script, the
+// optional changes table, sampling of large populations, the empty run, and one person's views
+// (history chart, ego network, cooling ties, links to people's pages).
 #include "rapport/report/html_report.h"
 
 #include <fmt/format.h>
@@ -148,6 +149,7 @@ TEST(ReportHtml, ContainsBarChartAndScatterAsInlineSvg) {
   const score::ScoreRun run = SmallRun();
   HtmlReportInput input;
   input.run = &run;
+  input.focus_views = false;  // the ego network is an SVG with circles of its own
   const std::string html = RenderHtmlReport(input);
   const size_t bars = html.find("Two scores side by side");
   const size_t scatter = html.find("Volume against rapport");
@@ -264,7 +266,9 @@ TEST(ReportHtml, EscapesEveryName) {
   input.changes = {{kScriptName, 1, 2, 3, 4}};
   const std::string html = RenderHtmlReport(input);
   EXPECT_EQ(html.find(kScriptName), std::string::npos);
-  EXPECT_EQ(html.find("<script"), std::string::npos);  // no script of any kind
+  // No script but the ego network's own hover script.
+  EXPECT_EQ(CountOf(html, "<script"), 1u);
+  EXPECT_NE(html.find("<script>\ndocument.querySelectorAll('svg.ego')"), std::string::npos);
   EXPECT_NE(html.find("Strongest ties of &lt;script&gt;alert(1)&lt;/script&gt;"),
             std::string::npos);
   // Title, heading, story, bar chart, scatter, changes and ties heading all carry it escaped.
@@ -374,6 +378,77 @@ TEST(ReportHtml, FocusWithoutTiesSaysSo) {
   input.focus = 999;  // nobody
   const std::string html = RenderHtmlReport(input);
   EXPECT_NE(html.find("has no ties to show"), std::string::npos);
+}
+
+TEST(ReportHtml, HistoryChartDrawsBothScoresAtEveryScoredDate) {
+  const score::ScoreRun run = SmallRun();
+  HtmlReportInput input;
+  input.run = &run;
+  input.focus = kAlice;
+  input.population = false;
+  input.history = {{kStart - kDay, false, 0, 0, 0},  // before her first event: a gap
+                   {kStart + 10 * kDay, true, 40, 30, 1},
+                   {kStart + 20 * kDay, true, 45, 35, 1},
+                   {kStart + 30 * kDay, true, 50, 40, 2}};
+  const std::string html = RenderHtmlReport(input);
+  const size_t history = html.find("<svg class=\"history\"");
+  ASSERT_NE(history, std::string::npos);
+  const std::string chart = html.substr(history, html.find("</svg>", history) - history);
+  EXPECT_EQ(CountOf(chart, "<polyline"), 2u);  // volume and rapport
+  EXPECT_EQ(CountOf(chart, "<circle"), 6u);    // three scored dates, two scores each
+  EXPECT_NE(chart.find("<title>2024-01-31: rapport 40.0</title>"), std::string::npos);
+  EXPECT_NE(chart.find("<title>2024-01-11: volume 40.0</title>"), std::string::npos);
+}
+
+TEST(ReportHtml, EgoNetworkDrawsTheFocusAndEachTieWithLinks) {
+  const score::ScoreRun run = SmallRun();
+  HtmlReportInput input;
+  input.run = &run;
+  input.focus = kAlice;
+  input.link = [](int64_t id) { return fmt::format("/person/{}", id); };
+  const std::string html = RenderHtmlReport(input);
+  const size_t ego = html.find("<svg class=\"ego\"");
+  ASSERT_NE(ego, std::string::npos);
+  const std::string graph = html.substr(ego, html.find("</svg>", ego) - ego);
+  const size_t ties = score::TiesOf(run, kAlice).size();
+  ASSERT_GT(ties, 2u);
+  EXPECT_EQ(CountOf(graph, "class=\"node\""), ties + 1);
+  EXPECT_EQ(CountOf(graph, "class=\"edge tie\""), ties);
+  // Bob and Carol are both Alice's friends but never met: no edge among them.
+  EXPECT_EQ(CountOf(graph, "class=\"edge among\""), 0u);
+  EXPECT_NE(graph.find("<a href=\"/person/2\">"), std::string::npos);  // Bob
+  EXPECT_NE(TiesSection(html).find("<a href=\"/person/2\">Bob</a>"), std::string::npos);
+}
+
+TEST(ReportHtml, WithoutALinkNoNameIsALink) {
+  const score::ScoreRun run = SmallRun();
+  HtmlReportInput input;
+  input.run = &run;
+  input.focus = kAlice;
+  EXPECT_EQ(RenderHtmlReport(input).find("<a href"), std::string::npos);
+}
+
+TEST(ReportHtml, CoolingTableListsEachQuietTie) {
+  const score::ScoreRun run = SmallRun();
+  HtmlReportInput input;
+  input.run = &run;
+  input.cooling = std::vector<score::CoolingTie>{};
+  EXPECT_NE(RenderHtmlReport(input).find("No strong relationship has been silent"),
+            std::string::npos);
+  score::CoolingTie tie;
+  tie.person = kAlice;
+  tie.other = kCarol;
+  tie.strength_then = 0.8;
+  tie.strength_now = 0.5;
+  tie.last_contact = kStart + 34 * kDay;
+  tie.usual_gap_days = 12;
+  tie.silence_days = 26;
+  input.cooling = std::vector<score::CoolingTie>{tie};
+  const std::string html = RenderHtmlReport(input);
+  EXPECT_NE(html.find("<tr><td>Alice</td><td>Carol</td><td class=\"num\">0.80</td><td "
+                      "class=\"num\">0.50</td><td class=\"last-contact\">2024-02-04</td><td "
+                      "class=\"num\">12</td><td class=\"num\">26</td></tr>"),
+            std::string::npos);
 }
 
 }  // namespace

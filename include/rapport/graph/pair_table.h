@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "rapport/core/config.h"
@@ -59,6 +60,10 @@ struct Decay {
 
 PairTable AggregatePairs(const EventLog& log, const EffortConfig& effort, const Decay& decay,
                          double as_of);
+
+// The index of the record of the pair {a, b} (either order), or nullopt when they never met.
+// Binary search: O(log pairs).
+std::optional<uint32_t> FindPair(const PairTable& table, PersonIndex a, PersonIndex b);
 
 // Undirected CSR adjacency: the neighbours of person p are neighbour[offset[p] .. offset[p+1]),
 // sorted ascending, and pair[i] indexes the PairTable record of that edge.

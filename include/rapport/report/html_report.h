@@ -1,13 +1,18 @@
-// The HTML report: one self-contained file (inline CSS and SVG, no scripts or fonts fetched from
-// anywhere) that opens offline and shows a scored population: the two scores side by side, the
-// scatter of volume against rapport that makes Klout's failure visible, and the strongest ties of
-// one focus person. Thread-safety: pure function.
+// The HTML report: one self-contained page (inline CSS, SVG and one small inline script; nothing
+// fetched from anywhere) that opens offline and shows a scored population (the two scores side by
+// side, the scatter of volume against rapport that makes Klout's failure visible) and one focus
+// person (their history, strongest ties, ego network and cooling ties). `rapport report` writes it
+// to a file; the dashboard of `rapport serve` serves the same page with links between people.
+// Thread-safety: pure function.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "rapport/score/cooling.h"
+#include "rapport/score/history.h"
 #include "rapport/score/scorer.h"
 
 namespace rapport::report {
@@ -19,14 +24,25 @@ struct ScoreChange {
   double rapport_before = 0, rapport_after = 0;
 };
 
+// The address of a person's page (from their store id), or "" for no link.
+using PersonLink = std::function<std::string(int64_t person_id)>;
+
 struct HtmlReportInput {
   const score::ScoreRun* run = nullptr;  // REQUIRES: not null
   std::string title = "Rapport report";
-  std::string story;                 // optional paragraph of plain text, shown first
-  std::optional<PersonIndex> focus;  // whose strongest ties to show; none: the top person
-  int top_people = 20;               // rows of the comparison chart
-  int top_ties = 15;                 // rows of the focus person's ties
-  std::vector<ScoreChange> changes;  // optional "what a week off does" table
+  std::string story;                         // optional paragraph of plain text, shown first
+  std::optional<PersonIndex> focus;          // whose strongest ties to show; none: the top person
+  int top_people = 20;                       // rows of the comparison chart
+  int top_ties = 15;                         // rows of the focus person's ties
+  std::vector<ScoreChange> changes;          // optional "what a week off does" table
+  bool population = true;                    // the bar chart and the scatter
+  bool focus_views = true;                   // the focus person's ties and ego network
+  int ego_neighbours = 24;                   // people around the focus person in the ego network
+  std::vector<score::HistoryPoint> history;  // the focus person's history; empty: no chart
+  // Cooling ties to list (the focus person's or everyone's); nullopt: no section.
+  std::optional<std::vector<score::CoolingTie>> cooling;
+  PersonLink link;              // when set, names and points link to people's pages
+  std::string navigation_html;  // trusted HTML above the title (the dashboard's search bar)
 };
 
 std::string RenderHtmlReport(const HtmlReportInput& input);

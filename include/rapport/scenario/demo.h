@@ -15,11 +15,20 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "rapport/core/event.h"
 
 namespace rapport::scenario {
+
+// The demo's title and story, as the report and the dashboard show them.
+inline constexpr std::string_view kDemoTitle = "Rapport demo: the blogger and the broadcaster";
+inline constexpr std::string_view kDemoStory =
+    "maya blogs weekly and keeps her friendships alive by email, blog comments, phone calls and "
+    "favours (reading drafts, promoting a friend's e-book). blaze posts eight times a day to fans "
+    "he barely knows. The volume score, built like Klout's, rewards blaze's noise; the rapport "
+    "score, built from the strength of real relationships, sees maya.";
 
 struct DemoOptions {
   uint64_t seed = 2009;

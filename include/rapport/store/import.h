@@ -17,6 +17,7 @@ struct ImportOptions {
   ingest::ReadOptions read;
   int batch_size = 10000;
   std::string rejects_path;  // appended to; empty disables writing (rejects are still counted)
+  std::string label;  // the name recorded in the imports table and the rejects file; empty: path
 };
 
 struct FileImportReport {
@@ -36,6 +37,12 @@ std::string RejectsPathFor(const std::string& db_path);
 // fails; bad records are counted and written to the rejects file.
 Result<FileImportReport> ImportFile(Store& store, const std::string& path,
                                     const ImportOptions& options);
+
+// Counts the lines of the rejects file at `path` that contain a needle (ASCII case-insensitively;
+// the header line never counts); with `remove`, rewrites the file without them (a temporary file,
+// then a rename). A missing file counts 0. Used by `forget` (ForgetCounts::needles).
+Result<int64_t> ScrubRejectsFile(const std::string& path, const std::vector<std::string>& needles,
+                                 bool remove);
 
 // Writes rejects as TSV lines: file, line, byte_offset, reason, hint, raw (tabs, newlines and
 // backslashes escaped as \t, \n, \r, \\). Writes the header when the file is new or empty.
