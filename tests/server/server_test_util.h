@@ -6,6 +6,7 @@
 #include <httplib.h>
 #include <simdjson.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -74,6 +75,11 @@ class RunningServer {
     if (!port.ok()) return nullptr;
     running->port_ = *port;
     running->thread_ = std::thread([server = running->server_.get()] { (void)server->Listen(); });
+    // Answering means listening: only then may Stop() end it (httplib ignores an early stop).
+    auto client = running->Client();
+    for (int attempt = 0; attempt < 200 && !client->Get("/api/health"); ++attempt) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
     return running;
   }
   ~RunningServer() {
