@@ -14,6 +14,8 @@
 #include "rapport/core/time.h"
 #include "rapport/report/html_report.h"
 #include "rapport/scenario/demo.h"
+#include "rapport/score/cooling.h"
+#include "rapport/score/history.h"
 #include "rapport/store/import.h"
 
 namespace rapport::cli {
@@ -143,6 +145,10 @@ int RunDemo(const GlobalOptions& global, const DemoArgs& args) {
   input.story = std::string(scenario::kDemoStory);
   input.focus = IndexOf(*log, maya->id);
   input.changes = changes;
+  input.history =
+      score::PersonHistory(*log, *config, *input.focus, options.end_time - 25 * kSecondsPerWeek,
+                           options.end_time, kSecondsPerWeek);
+  input.cooling = score::FindCooling(run, std::nullopt);
   std::ofstream html(args.report, std::ios::binary);
   html << report::RenderHtmlReport(input);
   if (!html) return Fail(IoError("cannot write " + args.report));

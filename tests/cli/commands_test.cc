@@ -122,15 +122,41 @@ TEST_F(CliCommandsTest, DemoTellsTheStoryAndWritesTheReport) {
   EXPECT_THAT(html, HasSubstr("<svg"));
   EXPECT_THAT(html, HasSubstr("Strongest ties of maya"));
   EXPECT_EQ(html.find("http"), std::string::npos);
+  EXPECT_THAT(html, HasSubstr("History of maya"));
+  EXPECT_THAT(html, HasSubstr("maya's network"));
   // The demo store answers the other commands.
   EXPECT_THAT(Run("--db demo.db ties maya --top 3").out, HasSubstr("Ties of maya"));
+
+  // `report PERSON` draws that person's views; --pseudonymize leaves no name in the file.
+  RunResult report = Run("--db demo.db report sam --out sam.html --points 8");
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  const std::string sam = ReadFile("sam.html");
+  EXPECT_THAT(sam, HasSubstr("<h1>Rapport report: sam</h1>"));
+  EXPECT_THAT(sam, HasSubstr("History of sam"));
+  EXPECT_THAT(sam, HasSubstr("sam's network"));
+  EXPECT_THAT(sam, HasSubstr("Relationships going quiet"));
+  EXPECT_EQ(sam.find("http"), std::string::npos);
+  ASSERT_EQ(Run("--db demo.db report sam --out anon.html --pseudonymize").exit_code, 0);
+  const std::string anon = ReadFile("anon.html");
+  EXPECT_THAT(anon, HasSubstr("History of person-"));
+  for (const char* name : {"sam", "maya", "blaze", "ben"}) {
+    EXPECT_EQ(anon.find(std::string(">") + name + "<"), std::string::npos) << name;
+    EXPECT_EQ(anon.find(std::string(name) + ":"), std::string::npos) << name;
+  }
+  RunResult nobody = Run("--db demo.db report nobody-at-all --out x.html");
+  EXPECT_EQ(nobody.exit_code, 2);
+  EXPECT_THAT(nobody.err, HasSubstr("nobody-at-all"));
+  RunResult bad_listen = Run("--db demo.db serve --listen 127.0.0.1:http");
+  EXPECT_EQ(bad_listen.exit_code, 2);
+  EXPECT_THAT(bad_listen.err, HasSubstr("give HOST:PORT"));
 }
 
 TEST_F(CliCommandsTest, HelpListsEveryCommand) {
   RunResult help = Run("--help");
   EXPECT_EQ(help.exit_code, 0);
   for (const char* command :
-       {"import", "score", "ties", "explain", "cooling", "history", "log", "demo", "config"}) {
+       {"import", "score", "ties", "explain", "cooling", "history", "log", "demo", "config",
+        "serve", "report", "export", "forget", "gen", "eval", "fit"}) {
     EXPECT_THAT(help.out, HasSubstr(command)) << command;
   }
 }

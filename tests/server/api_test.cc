@@ -3,6 +3,7 @@
 // person, oversized upload, missing or wrong token, path traversal in file names) answered with
 // the right 4xx and a JSON error, with nothing changed in the store.
 #include <gmock/gmock.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -361,6 +362,53 @@ TEST_F(ApiWriteTest, DeleteForgetsThePersonEverywhere) {
   auto store = store::Store::Open(db_.string());
   EXPECT_FALSE((*store)->FindPerson("cat@example.org").ok());
   EXPECT_EQ(*(*store)->CountEvents(), 2);
+  store.value().reset();
+  // No text of any row of any table names her, and after the VACUUM neither do the file's bytes.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open_v2(db_.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  std::vector<std::string> tables;
+  sqlite3_exec(
+      db, "SELECT name FROM sqlite_master WHERE type = 'table'",
+      [](void* out, int, char** values, char**) {
+        static_cast<std::vector<std::string>*>(out)->emplace_back(values[0]);
+        return 0;
+      },
+      &tables, nullptr);
+  EXPECT_GE(tables.size(), 8u);
+  int texts = 0, traces = 0;
+  for (const std::string& table : tables) {
+    sqlite3_stmt* rows = nullptr;
+    ASSERT_EQ(
+        sqlite3_prepare_v2(db, ("SELECT * FROM \"" + table + "\"").c_str(), -1, &rows, nullptr),
+        SQLITE_OK);
+    while (sqlite3_step(rows) == SQLITE_ROW) {
+      for (int c = 0; c < sqlite3_column_count(rows); ++c) {
+        if (sqlite3_column_type(rows, c) != SQLITE_TEXT) continue;
+        ++texts;
+        const std::string text(reinterpret_cast<const char*>(sqlite3_column_text(rows, c)));
+        if (text.find("cat@example.org") != std::string::npos) {
+          ADD_FAILURE() << table << "." << sqlite3_column_name(rows, c) << ": " << text;
+          ++traces;
+        }
+      }
+    }
+    sqlite3_finalize(rows);
+  }
+  sqlite3_close(db);
+  EXPECT_GT(texts, 5);  // the scan saw the others' identities and events
+  EXPECT_EQ(traces, 0);
+  std::ifstream file(db_, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  EXPECT_NE(bytes.find("ann@example.org"), std::string::npos);
+  EXPECT_EQ(bytes.find("cat@example.org"), std::string::npos);
+}
+
+TEST_F(ApiWriteTest, ScoresListEveryoneScored) {
+  simdjson::dom::parser parser;
+  auto json = ParseJson(parser, client_->Get("/api/scores")->body);
+  EXPECT_EQ(int64_t(json["people_scored"]), 3);
+  EXPECT_EQ(json["people"].get_array().size(), 3u);
+  EXPECT_EQ(client_->Get("/api/scores?top=-1")->status, 400);
 }
 
 }  // namespace
