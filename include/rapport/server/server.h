@@ -1,4 +1,4 @@
-// The local web service (`rapport serve`): a JSON API over one store (docs/api.yaml documents
+// The local web service (`rapport serve`): a JSON API over one store (docs/openapi.yaml documents
 // it) and the dashboard, HTML pages with inline SVG drawn by the report module. HTTP is
 // cpp-httplib's (a thread per connection from a pool; docs/api.md says why this library).
 //
