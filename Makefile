@@ -2,7 +2,8 @@
 #   make demo   install what is missing, build, run the built-in demo (writes report.html)
 #   make test   install what is missing, build, run the whole test suite (CTest)
 #   make eval   build, run the evaluation protocols on ../shared/data, write docs/EVALUATION.md
-#   make bench  build, run the kernel benchmarks and the end-to-end driver (BENCH_SIZES events)
+#   make bench  build, run the kernel benchmarks, the end-to-end driver (BENCH_SIZES events) and
+#               the web service load test
 PRESET ?= release
 BUILD  := build
 JOBS   ?= $(shell nproc)
@@ -31,6 +32,7 @@ BENCH_SIZES ?= 1000000 10000000
 bench: build
 	./$(BUILD)/bench/kernels_bench --benchmark_min_time=1
 	bash bench/end_to_end.sh $(BUILD) $(BENCH_SIZES)
+	bash bench/serve_load.sh $(BUILD)
 
 fuzz: deps
 	@cmake --preset fuzz >/dev/null
