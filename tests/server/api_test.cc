@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <fstream>
 
 #include "rapport/score/cooling.h"
 #include "rapport/score/scorer.h"
@@ -194,6 +195,36 @@ TEST_F(ApiReadTest, BadReadsAreAnsweredWithJsonErrors) {
     EXPECT_EQ(int64_t(json["status"]), c.status);
     EXPECT_THAT(std::string(std::string_view(json["error"])), HasSubstr(c.message)) << c.path;
   }
+}
+
+// Every path and method of docs/openapi.yaml is a route of the server (writes, sent without the
+// token, get 401 rather than "nothing at").
+TEST_F(ApiReadTest, EveryDocumentedEndpointIsServed) {
+  std::ifstream spec(RAPPORT_SOURCE_DIR "/docs/openapi.yaml");
+  ASSERT_TRUE(spec) << "docs/openapi.yaml is missing";
+  std::string line, path;
+  int checked = 0;
+  while (std::getline(spec, line)) {
+    if (line.starts_with("  /api/")) {
+      path = line.substr(2, line.rfind(':') - 2);
+      const size_t id = path.find("{id}");
+      if (id != std::string::npos) path.replace(id, 4, std::to_string(maya_));
+      continue;
+    }
+    for (const char* method : {"get", "post", "delete"}) {
+      if (path.empty() || line != std::string("    ") + method + ":") continue;
+      auto client = server_->Client();
+      httplib::Result res = std::string(method) == "get" ? client->Get(path.c_str())
+                            : std::string(method) == "post"
+                                ? client->Post(path.c_str(), "", "text/plain")
+                                : client->Delete(path.c_str());
+      ASSERT_TRUE(res) << method << " " << path;
+      EXPECT_THAT(res->body, ::testing::Not(HasSubstr("nothing at"))) << method << " " << path;
+      EXPECT_EQ(res->status, std::string(method) == "get" ? 200 : 401) << method << " " << path;
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, 12);  // 9 reads, import, rescore, forget
 }
 
 // Writes: each test serves a small store of its own.
