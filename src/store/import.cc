@@ -3,12 +3,70 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <condition_variable>
 #include <cstdio>
+#include <deque>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
+#include <thread>
+#include <variant>
 
 namespace rapport::store {
 namespace {
+
+// A file at least this large, holding about a quarter or more of the events already stored
+// (estimated at kBulkImportBytesPerEvent bytes an event), is imported without the read-only
+// indexes, which are built again at the end.
+constexpr uintmax_t kBulkImportMinBytes = 8 << 20;
+constexpr uintmax_t kBulkImportBytesPerEvent = 50;
+
+// What the reader thread hands to the storing thread, in file order.
+using ChunkItem = std::variant<Event, ingest::IdentityHint>;
+using Chunk = std::vector<ChunkItem>;
+constexpr size_t kChunkItems = 2048;
+
+// A bounded queue of chunks between one reader and one storer.
+class ChunkQueue {
+ public:
+  // Waits while the queue is full; false when the storer has abandoned the import.
+  bool Push(Chunk&& chunk) {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return chunks_.size() < kMaxChunks || abandoned_; });
+    if (abandoned_) return false;
+    chunks_.push_back(std::move(chunk));
+    changed_.notify_all();
+    return true;
+  }
+  // Waits for a chunk; false when the reader has closed the queue and it is empty.
+  bool Pop(Chunk& chunk) {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return !chunks_.empty() || closed_; });
+    if (chunks_.empty()) return false;
+    chunk = std::move(chunks_.front());
+    chunks_.pop_front();
+    changed_.notify_all();
+    return true;
+  }
+  void Close() {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+    changed_.notify_all();
+  }
+  void Abandon() {
+    std::lock_guard lock(mutex_);
+    abandoned_ = true;
+    chunks_.clear();
+    changed_.notify_all();
+  }
+
+ private:
+  static constexpr size_t kMaxChunks = 8;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<Chunk> chunks_;
+  bool closed_ = false, abandoned_ = false;
+};
 
 std::string EscapeTsv(std::string_view text) {
   std::string out;
@@ -91,35 +149,76 @@ Result<FileImportReport> ImportFile(Store& store, const std::string& path,
     if (rejects && reject_status.ok()) reject_status = rejects->Write(reject);
   };
 
-  // Identity hints land in the same transaction as the events around them.
-  Status hint_status;
-  read_options.on_identity = [&](ingest::IdentityHint&& hint) {
-    if (hint_status.ok()) hint_status = store.ApplyHint(hint);
-  };
+  // A large file relative to the store: drop the read-only indexes now, build them at the end.
+  std::error_code size_error;
+  const auto file_bytes = std::filesystem::file_size(path, size_error);
+  bool rebuild_indexes = options.indexes == IndexPolicy::kRebuild;
+  if (options.indexes == IndexPolicy::kAuto && !size_error && file_bytes >= kBulkImportMinBytes) {
+    RAPPORT_ASSIGN_OR_RETURN(int64_t stored, store.CountEvents());
+    rebuild_indexes = static_cast<int64_t>(file_bytes / kBulkImportBytesPerEvent) >= stored / 4;
+  }
+  if (rebuild_indexes) RAPPORT_RETURN_IF_ERROR(store.DropSecondaryIndexes());
 
-  int in_batch = 0;
-  RAPPORT_RETURN_IF_ERROR(store.BeginBatch());
-  auto on_event = [&](Event&& event) -> Status {
-    RAPPORT_RETURN_IF_ERROR(hint_status);
-    RAPPORT_ASSIGN_OR_RETURN(bool inserted, store.InsertEvent(event));
-    ++(inserted ? report.accepted : report.duplicate);
-    if (++in_batch >= options.batch_size) {
-      RAPPORT_RETURN_IF_ERROR(store.CommitBatch());
-      RAPPORT_RETURN_IF_ERROR(store.BeginBatch());
-      in_batch = 0;
+  // Parsing and storing overlap: a reader thread parses the file into chunks, this thread stores
+  // them (the store is used from this thread only). Identity hints travel in the same chunks as
+  // the events around them, so they land in the same transaction. Rejects are written by the
+  // reader thread, the only one that touches them until it is joined.
+  ChunkQueue queue;
+  Result<ingest::ReadCounts> counts = ingest::ReadCounts{};
+  std::thread reader([&] {
+    Chunk chunk;
+    auto flush = [&]() -> Status {
+      if (chunk.empty()) return Status::Ok();
+      const bool taken = queue.Push(std::move(chunk));
+      chunk.clear();
+      return taken ? Status::Ok() : Internal("the import stopped");
+    };
+    read_options.on_identity = [&](ingest::IdentityHint&& hint) {
+      chunk.emplace_back(std::move(hint));
+    };
+    auto on_event = [&](Event&& event) -> Status {
+      chunk.emplace_back(std::move(event));
+      return chunk.size() >= kChunkItems ? flush() : Status::Ok();
+    };
+    counts = ingest::ReadFile(path, read_options, on_event, on_reject);
+    if (counts.ok()) {
+      if (Status flushed = flush(); !flushed.ok()) counts = flushed;
     }
-    return Status::Ok();
-  };
-  Result<ingest::ReadCounts> counts = ingest::ReadFile(path, read_options, on_event, on_reject);
-  if (!counts.ok()) {
-    (void)store.RollbackBatch();
-    return counts.status();
+    queue.Close();
+  });
+
+  Status stored = store.BeginBatch();
+  int in_batch = 0;
+  for (Chunk chunk; stored.ok() && queue.Pop(chunk);) {
+    for (ChunkItem& item : chunk) {
+      if (auto* hint = std::get_if<ingest::IdentityHint>(&item)) {
+        stored = store.ApplyHint(*hint);
+      } else {
+        Result<bool> inserted = store.InsertEvent(std::get<Event>(item));
+        stored = inserted.status();
+        if (inserted.ok()) ++(*inserted ? report.accepted : report.duplicate);
+        if (stored.ok() && ++in_batch >= options.batch_size) {
+          stored = store.CommitBatch();
+          if (stored.ok()) stored = store.BeginBatch();
+          in_batch = 0;
+        }
+      }
+      if (!stored.ok()) break;
+    }
   }
-  if (!hint_status.ok()) {
+  queue.Abandon();  // on failure, lets the reader stop at its next chunk
+  reader.join();
+  if (stored.ok() && !counts.ok()) stored = counts.status();
+  if (stored.ok()) {
+    stored = store.CommitBatch();
+  } else {
     (void)store.RollbackBatch();
-    return hint_status;
   }
-  RAPPORT_RETURN_IF_ERROR(store.CommitBatch());
+  if (rebuild_indexes) {
+    Status rebuilt = store.CreateSecondaryIndexes();
+    if (stored.ok()) stored = rebuilt;
+  }
+  RAPPORT_RETURN_IF_ERROR(stored);
   RAPPORT_RETURN_IF_ERROR(reject_status);
   report.read = counts->records;
   report.rejected = counts->rejected;

@@ -62,13 +62,10 @@ CREATE TABLE IF NOT EXISTS events(
   native_id TEXT NOT NULL,
   text TEXT,
   UNIQUE(source, native_id));
-CREATE INDEX IF NOT EXISTS events_time ON events(time);
-CREATE INDEX IF NOT EXISTS events_actor ON events(actor);
 CREATE TABLE IF NOT EXISTS event_targets(
   event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
   identity_id INTEGER NOT NULL REFERENCES identities(id),
   PRIMARY KEY(event_id, identity_id)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS event_targets_identity ON event_targets(identity_id);
 CREATE TABLE IF NOT EXISTS scores(
   as_of REAL NOT NULL,
   person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
@@ -77,6 +74,15 @@ CREATE TABLE IF NOT EXISTS scores(
   components TEXT NOT NULL,
   PRIMARY KEY(person_id, as_of));
 INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '2');
+)sql";
+
+// Indexes that only speed up reads (events by time, by actor, by target). A large import drops
+// them and builds them again at its end (Store::DropSecondaryIndexes); opening a store builds
+// any that are missing, so an import that died between the two leaves nothing wrong behind.
+constexpr const char* kSecondaryIndexes = R"sql(
+CREATE INDEX IF NOT EXISTS events_time ON events(time);
+CREATE INDEX IF NOT EXISTS events_actor ON events(actor);
+CREATE INDEX IF NOT EXISTS event_targets_identity ON event_targets(identity_id);
 )sql";
 
 std::string Lower(std::string text) {
@@ -107,17 +113,21 @@ Store::~Store() {
 
 Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {
   sqlite3* db = nullptr;
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
-      SQLITE_OK) {
+  // NOMUTEX: a Store is used from one thread at a time (store.h), so SQLite need not lock.
+  if (sqlite3_open_v2(path.c_str(), &db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                      nullptr) != SQLITE_OK) {
     std::string message = db ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close(db);
     return IoError(fmt::format("cannot open database {}: {}", path, message));
   }
   std::unique_ptr<Store> store(new Store(path, db));
   sqlite3_busy_timeout(db, 10000);
-  Status status =
-      store->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+  Status status = store->Exec(
+      "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+      "PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY;");
   if (status.ok()) status = store->Exec(kSchema);
+  if (status.ok()) status = store->Exec(kSecondaryIndexes);
   if (!status.ok()) {
     return status.WithContext(fmt::format(
         "{} is not a Rapport database (or is damaged); give another path with --db", path));
@@ -246,6 +256,14 @@ Result<bool> Store::InsertEvent(const Event& event) {
   }
   return true;
 }
+
+Status Store::DropSecondaryIndexes() {
+  return Exec(
+      "DROP INDEX IF EXISTS events_time; DROP INDEX IF EXISTS events_actor; "
+      "DROP INDEX IF EXISTS event_targets_identity;");
+}
+
+Status Store::CreateSecondaryIndexes() { return Exec(kSecondaryIndexes); }
 
 Status Store::RecordImport(const std::string& path, const std::string& format, int64_t read,
                            int64_t accepted, int64_t rejected, int64_t duplicate) {

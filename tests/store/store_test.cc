@@ -5,6 +5,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -514,6 +515,45 @@ TEST_F(StoreImportTest, ImportCollegeMsgTwice) {
   Result<int64_t> count = store_->CountEvents();
   ASSERT_TRUE(count.ok());
   EXPECT_EQ(*count, 59835);
+}
+
+// Dropping the read-only indexes and building them at the end stores the same events as
+// keeping them up, and leaves every index in place.
+TEST_F(StoreImportTest, ImportWithIndexesRebuiltStoresTheSameEvents) {
+  const std::string path = RAPPORT_SHARED_DATA "/collegemsg/CollegeMsg.txt";
+  ImportOptions options;
+  options.indexes = IndexPolicy::kKeep;
+  ASSERT_TRUE(ImportFile(*store_, path, options).ok());
+  Result<std::unique_ptr<Store>> other = Store::Open((dir_ / "rebuilt.db").string());
+  ASSERT_TRUE(other.ok());
+  options.indexes = IndexPolicy::kRebuild;
+  Result<FileImportReport> report = ImportFile(**other, path, options);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->accepted, 59835);
+
+  Result<EventLog> kept = store_->LoadEventLog(kAll);
+  Result<EventLog> rebuilt = (*other)->LoadEventLog(kAll);
+  ASSERT_TRUE(kept.ok() && rebuilt.ok());
+  EXPECT_EQ(kept->time, rebuilt->time);
+  EXPECT_EQ(kept->actor, rebuilt->actor);
+  EXPECT_EQ(kept->targets, rebuilt->targets);
+  EXPECT_EQ(kept->person_name, rebuilt->person_name);
+
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open_v2((dir_ / "rebuilt.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr),
+            SQLITE_OK);
+  int indexes = 0;
+  sqlite3_exec(
+      db,
+      "SELECT name FROM sqlite_master WHERE type = 'index' AND name IN ('events_time', "
+      "'events_actor', 'event_targets_identity')",
+      [](void* count, int, char**, char**) {
+        ++*static_cast<int*>(count);
+        return 0;
+      },
+      &indexes, nullptr);
+  sqlite3_close(db);
+  EXPECT_EQ(indexes, 3);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // Import: reads files with the ingest readers and inserts their events into the store in
 // batches (one transaction per batch), writing every rejected record to the rejects file.
+// Parsing (a reader thread) and storing (the calling thread) overlap.
 // A batch that fails to commit is rolled back whole; earlier batches stay. Thread-safety: as Store.
 #pragma once
 
@@ -13,11 +14,19 @@
 
 namespace rapport::store {
 
+// What an import does with the store's read-only indexes (Store::DropSecondaryIndexes).
+enum class IndexPolicy {
+  kAuto,  // rebuild when the file is at least 8 MiB and adds about a quarter of the store or more
+  kKeep,  // keep them up row by row
+  kRebuild,  // drop them first, build them again at the end
+};
+
 struct ImportOptions {
   ingest::ReadOptions read;
   int batch_size = 10000;
   std::string rejects_path;  // appended to; empty disables writing (rejects are still counted)
   std::string label;  // the name recorded in the imports table and the rejects file; empty: path
+  IndexPolicy indexes = IndexPolicy::kAuto;
 };
 
 struct FileImportReport {

@@ -95,6 +95,12 @@ class Store {
   Status CommitBatch();
   Status RollbackBatch();
 
+  // The indexes that serve reads only (events by time, actor and target): a large import drops
+  // them and builds them once at its end, which costs less than keeping them up row by row.
+  // Open() builds any that are missing. REQUIRES: no batch open.
+  Status DropSecondaryIndexes();
+  Status CreateSecondaryIndexes();
+
   // Records one import run for `rapport imports`-style listing and for audit.
   Status RecordImport(const std::string& path, const std::string& format, int64_t read,
                       int64_t accepted, int64_t rejected, int64_t duplicate);
