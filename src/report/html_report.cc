@@ -1,8 +1,10 @@
 // The HTML report (html_report.h): one self-contained HTML5 page with inline CSS and inline SVG
 // charts drawn here, so the file opens offline and fetches nothing. Sections, in order: header
-// (title, as-of date, people scored, story), the two scores side by side (bar chart), volume
-// against rapport (scatter), the optional before/after table, the focus person's strongest ties,
-// and a footer. Every name goes through HtmlEscape. Thread-safety: pure functions.
+// (navigation when given, title, as-of date, people scored, story), the two scores side by side
+// (bar chart) and volume against rapport (scatter) unless population is off, the optional
+// before/after table, the focus person's history, strongest ties and ego network (the last two
+// drawn in person_views.cc), the cooling ties when given, and a footer. Every name goes through
+// HtmlEscape. Thread-safety: pure functions.
 #include "rapport/report/html_report.h"
 
 #include <fmt/format.h>
@@ -506,6 +508,16 @@ std::string RenderHtmlReport(const HtmlReportInput& input) {
   AppendFooter(run, out);
   out += "</main>\n</body>\n</html>\n";
   return out;
+}
+
+std::string RenderHtmlPage(const std::string& title, const std::string& navigation_html,
+                           const std::string& body_html) {
+  return fmt::format(
+      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta "
+      "name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{0}</title>\n"
+      "<style>{1}</style>\n</head>\n<body>\n{2}<main>\n<h1>{0}</h1>\n{3}</main>\n</body>\n"
+      "</html>\n",
+      HtmlEscape(title), kStyle, navigation_html, body_html);
 }
 
 }  // namespace rapport::report

@@ -23,23 +23,10 @@ std::string Navigation(const std::string& query) {
 
 std::string PersonHref(int64_t id) { return id < 0 ? "" : fmt::format("/person/{}", id); }
 
-// The shell of a page without a scoring run: header, message, footer.
+// A page of the dashboard's style around `body_html`, for pages without a scoring run.
 std::string PlainPage(const std::string& title, const std::string& body_html,
                       const std::string& query) {
-  // The report's page with nobody scored gives the same header and style; here only the body
-  // differs, so draw the shell directly.
-  return fmt::format(
-      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta "
-      "name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{0}</title>\n"
-      "<style>body{{margin:0;font-family:system-ui,sans-serif;background:#f7f7f5;color:#1f2933}}"
-      "main{{max-width:960px;margin:0 auto;padding:2rem 1.25rem}}nav.top{{background:#1f2933;"
-      "padding:.5rem 1.25rem;display:flex;gap:1.25rem;align-items:center}}nav.top a{{color:#fff;"
-      "text-decoration:none;font-weight:600}}nav.top form{{margin-left:auto;display:flex;"
-      "gap:.4rem}}nav.top input{{padding:.3rem .5rem;border:0;border-radius:4px;width:16rem}}"
-      "ul.results{{background:#fff;padding:.5rem 1.5rem;border:1px solid #e1e4e8}}"
-      "a{{color:#2b6cb0}}</style>\n</head>\n<body>\n{1}<main>\n<h1>{0}</h1>\n{2}</main>\n"
-      "</body>\n</html>\n",
-      report::HtmlEscape(title), Navigation(query), body_html);
+  return report::RenderHtmlPage(title, Navigation(query), body_html);
 }
 
 }  // namespace
@@ -50,11 +37,12 @@ std::string HomePage(const Snapshot& snapshot) {
   input.run = &run;
   input.title = "Rapport";
   // The demo's story, while its two main characters are in the store.
-  bool demo = false;
+  bool blogger = false, broadcaster = false;
   for (const store::Person& person : snapshot.people()) {
-    demo = demo || person.name == scenario::kBroadcaster;
+    blogger = blogger || person.name == scenario::kBlogger;
+    broadcaster = broadcaster || person.name == scenario::kBroadcaster;
   }
-  if (demo && !snapshot.Search(scenario::kBlogger, 1).empty()) {
+  if (blogger && broadcaster) {
     input.title = std::string(scenario::kDemoTitle);
     input.story = std::string(scenario::kDemoStory);
   }

@@ -47,6 +47,11 @@ struct HtmlReportInput {
 
 std::string RenderHtmlReport(const HtmlReportInput& input);
 
+// A page in the report's style holding `body_html` under an <h1> of `title`, with the trusted
+// `navigation_html` above it (the dashboard's pages that have no scoring run to show).
+std::string RenderHtmlPage(const std::string& title, const std::string& navigation_html,
+                           const std::string& body_html);
+
 // `text` with &, <, >, " and ' escaped for HTML.
 std::string HtmlEscape(std::string_view text);
 
