@@ -1,5 +1,6 @@
 #include "rapport/score/propagation.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace rapport::score {
@@ -40,6 +41,60 @@ PropagationResult Propagate(const WeightedInGraph& graph, double damping, int ma
     result.last_change = change;
     if (change < tolerance) break;
   }
+  result.standing = std::move(standing);
+  return result;
+}
+
+std::vector<PersonIndex> OutDegreeOrder(const std::vector<uint64_t>& out_degree) {
+  // Counting sort by degree, descending; equal degrees keep their order.
+  uint64_t max_degree = 0;
+  for (uint64_t degree : out_degree) max_degree = std::max(max_degree, degree);
+  std::vector<uint64_t> start(max_degree + 2, 0);
+  for (uint64_t degree : out_degree) ++start[max_degree - degree + 1];
+  for (size_t d = 1; d < start.size(); ++d) start[d] += start[d - 1];
+  std::vector<PersonIndex> old_of(out_degree.size());
+  for (size_t old = 0; old < out_degree.size(); ++old) {
+    old_of[start[max_degree - out_degree[old]]++] = static_cast<PersonIndex>(old);
+  }
+  return old_of;
+}
+
+RelabelledGraph RelabelByOutDegree(const WeightedInGraph& graph) {
+  const size_t n = graph.person_count();
+  RelabelledGraph result;
+  std::vector<uint64_t> out_degree(n, 0);
+  for (PersonIndex source : graph.source) ++out_degree[source];
+  result.old_of = OutDegreeOrder(out_degree);
+  std::vector<PersonIndex> new_of(n);
+  for (size_t v = 0; v < n; ++v) new_of[result.old_of[v]] = static_cast<PersonIndex>(v);
+  WeightedInGraph& out = result.graph;
+  out.offset.assign(n + 1, 0);
+  for (size_t v = 0; v < n; ++v) {
+    const PersonIndex old = result.old_of[v];
+    out.offset[v + 1] = out.offset[v] + (graph.offset[old + 1] - graph.offset[old]);
+  }
+  out.source.resize(graph.source.size());
+  out.weight.resize(graph.weight.size());
+  out.out_weight.resize(n);
+  const auto people = static_cast<int64_t>(n);
+#pragma omp parallel for schedule(dynamic, 4096) if (people > kParallelMin)
+  for (int64_t v = 0; v < people; ++v) {
+    const PersonIndex old = result.old_of[v];
+    uint64_t to = out.offset[v];
+    for (uint64_t i = graph.offset[old]; i < graph.offset[old + 1]; ++i, ++to) {
+      out.source[to] = new_of[graph.source[i]];
+      out.weight[to] = graph.weight[i];
+    }
+    out.out_weight[v] = graph.out_weight[old];
+  }
+  return result;
+}
+
+PropagationResult PropagateRelabelled(const RelabelledGraph& relabelled, double damping,
+                                      int max_iterations, double tolerance) {
+  PropagationResult result = Propagate(relabelled.graph, damping, max_iterations, tolerance);
+  std::vector<double> standing(result.standing.size());
+  for (size_t v = 0; v < standing.size(); ++v) standing[relabelled.old_of[v]] = result.standing[v];
   result.standing = std::move(standing);
   return result;
 }

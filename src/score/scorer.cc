@@ -10,20 +10,28 @@
 namespace rapport::score {
 namespace {
 
-// w(u->v) = s(u, v) * effort(u->v) / sum_x effort(u->x), laid out by target for pulling.
-WeightedInGraph BuildInGraph(const graph::PairTable& table, const std::vector<double>& live) {
+// w(u->v) = s(u, v) * effort(u->v) / sum_x effort(u->x), laid out by target for pulling, with
+// people relabelled by out-degree for the kernel's locality (propagation.h).
+RelabelledGraph BuildInGraph(const graph::PairTable& table, const std::vector<double>& live) {
   const size_t n = table.person_count;
   std::vector<double> out_effort(n, 0.0);
+  std::vector<uint64_t> out_degree(n, 0);
   for (const graph::PairRecord& record : table.pairs) {
     out_effort[record.u] += record.effort[0];
     out_effort[record.v] += record.effort[1];
+    if (record.effort[0] > 0) ++out_degree[record.u];
+    if (record.effort[1] > 0) ++out_degree[record.v];
   }
-  WeightedInGraph graph;
+  RelabelledGraph result;
+  result.old_of = OutDegreeOrder(out_degree);
+  std::vector<PersonIndex> new_of(n);
+  for (size_t p = 0; p < n; ++p) new_of[result.old_of[p]] = static_cast<PersonIndex>(p);
+  WeightedInGraph& graph = result.graph;
   graph.offset.assign(n + 1, 0);
   graph.out_weight.assign(n, 0.0);
   for (const graph::PairRecord& record : table.pairs) {
-    if (record.effort[0] > 0) ++graph.offset[record.v + 1];
-    if (record.effort[1] > 0) ++graph.offset[record.u + 1];
+    if (record.effort[0] > 0) ++graph.offset[new_of[record.v] + 1];
+    if (record.effort[1] > 0) ++graph.offset[new_of[record.u] + 1];
   }
   for (size_t p = 0; p < n; ++p) graph.offset[p + 1] += graph.offset[p];
   graph.source.resize(graph.offset.back());
@@ -31,21 +39,22 @@ WeightedInGraph BuildInGraph(const graph::PairTable& table, const std::vector<do
   std::vector<uint64_t> cursor(graph.offset.begin(), graph.offset.end() - 1);
   for (size_t i = 0; i < table.pairs.size(); ++i) {
     const graph::PairRecord& record = table.pairs[i];
+    const PersonIndex u = new_of[record.u], v = new_of[record.v];
     const double s = live[i];
     if (record.effort[0] > 0) {
       double w = s * record.effort[0] / out_effort[record.u];
-      graph.source[cursor[record.v]] = record.u;
-      graph.weight[cursor[record.v]++] = w;
-      graph.out_weight[record.u] += w;
+      graph.source[cursor[v]] = u;
+      graph.weight[cursor[v]++] = w;
+      graph.out_weight[u] += w;
     }
     if (record.effort[1] > 0) {
       double w = s * record.effort[1] / out_effort[record.v];
-      graph.source[cursor[record.u]] = record.v;
-      graph.weight[cursor[record.u]++] = w;
-      graph.out_weight[record.v] += w;
+      graph.source[cursor[u]] = v;
+      graph.weight[cursor[u]++] = w;
+      graph.out_weight[v] += w;
     }
   }
-  return graph;
+  return result;
 }
 
 }  // namespace
@@ -103,9 +112,10 @@ ScoreRun ScoreEvents(const EventLog& log, const Config& config, double as_of,
 
   const std::vector<VolumeComponents> volume = ComputeVolume(log, config.volume, as_of);
   stage_done("volume");
-  const WeightedInGraph in_graph = BuildInGraph(run.pairs, live);
+  const RelabelledGraph in_graph = BuildInGraph(run.pairs, live);
   const RapportConfig& rc = config.rapport;
-  PropagationResult propagation = Propagate(in_graph, rc.damping, rc.max_iterations, rc.tolerance);
+  PropagationResult propagation =
+      PropagateRelabelled(in_graph, rc.damping, rc.max_iterations, rc.tolerance);
   run.propagation_iterations = propagation.iterations;
   stage_done("propagation");
 

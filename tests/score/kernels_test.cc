@@ -60,6 +60,31 @@ TEST(ScorePropagationTest, ParallelMatchesSerialVerifier) {
   }
 }
 
+// Relabelled by degree (and large enough for the parallel loops), the kernel still gives the
+// serial verifier's standing, person for person in the original labels.
+TEST(ScorePropagationTest, DegreeOrderedMatchesSerialVerifier) {
+  const WeightedInGraph graph = RandomGraph(60000, 6, 4);
+  const RelabelledGraph relabelled = RelabelByOutDegree(graph);
+  // A permutation, by out-degree from the highest.
+  std::vector<uint64_t> out_degree(graph.person_count(), 0);
+  for (PersonIndex source : graph.source) ++out_degree[source];
+  std::vector<bool> seen(graph.person_count(), false);
+  for (size_t v = 0; v < relabelled.old_of.size(); ++v) {
+    ASSERT_FALSE(seen[relabelled.old_of[v]]);
+    seen[relabelled.old_of[v]] = true;
+    if (v > 0) {
+      ASSERT_GE(out_degree[relabelled.old_of[v - 1]], out_degree[relabelled.old_of[v]]);
+    }
+  }
+  EXPECT_EQ(relabelled.graph.source.size(), graph.source.size());
+  const PropagationResult ordered = PropagateRelabelled(relabelled, 0.85, 30, 0);
+  const PropagationResult serial = PropagateSerial(graph, 0.85, 30, 0);
+  ASSERT_EQ(ordered.standing.size(), serial.standing.size());
+  for (size_t v = 0; v < serial.standing.size(); ++v) {
+    ASSERT_NEAR(ordered.standing[v], serial.standing[v], 1e-12) << "v " << v;
+  }
+}
+
 TEST(ScorePropagationTest, StandingSumsToOneAndConverges) {
   const WeightedInGraph graph = RandomGraph(2000, 4, 9);
   const PropagationResult result = Propagate(graph, 0.85, 200, 1e-12);
