@@ -155,6 +155,7 @@ int RunDemo(const GlobalOptions& global, const DemoArgs& args) {
   fmt::print("\nReport written to {} (self-contained; open it in any browser, offline).\n",
              args.report);
   fmt::print("Try: rapport --db {} ties maya | explain maya | cooling | history maya\n", global.db);
+  fmt::print("See it: rapport --db {} serve, then open http://127.0.0.1:8080/\n", global.db);
   return kExitOk;
 }
 
