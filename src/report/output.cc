@@ -510,14 +510,14 @@ std::string RenderHistory(const std::string& name, const std::vector<score::Hist
   return out;
 }
 
-std::string RenderPerson(const score::ScoreRun& run, const store::Person& person, int rank) {
+std::string RenderPerson(const score::ScoreRun& run, const store::Person& person,
+                         const score::PersonScore* scored, int rank) {
   JsonWriter json;
   json.BeginObject().Key("as_of").String(FormatTime(run.as_of));
   json.Key("id").Int(person.id).Key("name").String(person.name);
   json.Key("identities").BeginArray();
   for (const std::string& identity : person.identities) json.String(identity);
   json.EndArray();
-  const score::PersonScore* scored = run.Find(person.id);
   json.Key("scored").Bool(scored != nullptr);
   if (scored != nullptr) {
     json.Key("rank").Int(rank);

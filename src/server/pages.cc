@@ -64,7 +64,7 @@ std::string SearchPage(const Snapshot& snapshot, const std::string& query) {
   } else {
     body = "<ul class=\"results\">\n";
     for (const store::Person* person : found) {
-      const score::PersonScore* scored = snapshot.run().Find(person->id);
+      const score::PersonScore* scored = snapshot.Scored(person->id);
       body += fmt::format("<li><a class=\"person\" href=\"{}\">{}</a> {}</li>\n",
                           PersonHref(person->id), report::HtmlEscape(person->name),
                           scored == nullptr
@@ -79,7 +79,7 @@ std::string SearchPage(const Snapshot& snapshot, const std::string& query) {
 
 std::string PersonPage(const Snapshot& snapshot, const store::Person& person, int history_points) {
   const score::ScoreRun& run = snapshot.run();
-  const score::PersonScore* scored = run.Find(person.id);
+  const score::PersonScore* scored = snapshot.Scored(person.id);
   const std::optional<PersonIndex> index = snapshot.IndexOf(person.id);
   if (scored == nullptr || !index) {
     return PlainPage(person.name,

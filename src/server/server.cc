@@ -234,7 +234,7 @@ void Server::Impl::AddApiRoutes() {
       json.Key("identities").BeginArray();
       for (const std::string& identity : person->identities) json.String(identity);
       json.EndArray();
-      if (const score::PersonScore* scored = current->run().Find(person->id)) {
+      if (const score::PersonScore* scored = current->Scored(person->id)) {
         json.Key("volume_score").Number(std::round(scored->volume_score * 100) / 100);
         json.Key("rapport_score").Number(std::round(scored->rapport_score * 100) / 100);
       }
@@ -253,7 +253,8 @@ void Server::Impl::AddApiRoutes() {
     const std::shared_ptr<const Snapshot> current = Current();
     const store::Person* person = PersonOf(*current, req, res);
     if (person == nullptr) return;
-    res.set_content(report::RenderPerson(current->run(), *person, current->RankOf(person->id)),
+    res.set_content(report::RenderPerson(current->run(), *person, current->Scored(person->id),
+                                         current->RankOf(person->id)),
                     kJson);
   });
   http.Get(
@@ -264,13 +265,13 @@ void Server::Impl::AddApiRoutes() {
         const store::Person* person = PersonOf(*current, req, res);
         if (person == nullptr) return;
         std::optional<PersonIndex> index;
-        if (current->run().Find(person->id) != nullptr) index = current->IndexOf(person->id);
+        if (current->Scored(person->id) != nullptr) index = current->IndexOf(person->id);
         if (!index) {
           JsonWriter json;
-      json.BeginObject().Key("as_of").String(FormatTime(current->run().as_of));
-      json.Key("person_id").Int(person->id).Key("person").String(person->name);
-      json.Key("ties").BeginArray().EndArray().EndObject();
-      res.set_content(json.str() + "\n", kJson);
+          json.BeginObject().Key("as_of").String(FormatTime(current->run().as_of));
+          json.Key("person_id").Int(person->id).Key("person").String(person->name);
+          json.Key("ties").BeginArray().EndArray().EndObject();
+          res.set_content(json.str() + "\n", kJson);
           return;
         }
         res.set_content(
@@ -310,7 +311,7 @@ void Server::Impl::AddApiRoutes() {
     if (person == nullptr) return;
     const score::ScoreRun& run = current->run();
     const std::optional<PersonIndex> index = current->IndexOf(person->id);
-    if (run.Find(person->id) == nullptr || !index) {
+    if (current->Scored(person->id) == nullptr || !index) {
       SendError(res, 404,
                 fmt::format("{} has no interactions at or before {}: nothing to explain",
                             person->name, FormatDate(run.as_of)));
@@ -343,14 +344,14 @@ void Server::Impl::AddApiRoutes() {
     const score::ScoreRun& run = current->run();
     std::vector<score::TieView> ties;
     if (const std::optional<PersonIndex> index = current->IndexOf(person->id)) {
-      if (run.Find(person->id) != nullptr) ties = score::TiesOf(run, *index);
+      if (current->Scored(person->id) != nullptr) ties = score::TiesOf(run, *index);
     }
     if (ties.size() > static_cast<size_t>(*neighbours)) ties.resize(*neighbours);
     const EventLog& log = current->log();
     JsonWriter json(false);
     json.BeginObject().Key("person").Int(person->id).Key("nodes").BeginArray();
     auto node = [&](int64_t id, double strength) {
-      const score::PersonScore* scored = run.Find(id);
+      const score::PersonScore* scored = current->Scored(id);
       json.BeginObject().Key("id").Int(id).Key("name").String(scored ? scored->name : "");
       json.Key("rapport_score").Number(scored ? std::round(scored->rapport_score * 100) / 100 : 0);
       json.Key("tie_strength").Number(strength).EndObject();
@@ -388,7 +389,7 @@ void Server::Impl::AddApiRoutes() {
         return;
       }
       index = current->IndexOf(*id);
-      if (!index || current->run().Find(*id) == nullptr) {
+      if (!index || current->Scored(*id) == nullptr) {
         res.set_content(report::RenderCooling(current->run(), {}, report::OutputFormat::kJson),
                         kJson);
         return;

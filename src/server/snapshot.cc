@@ -79,6 +79,11 @@ int Snapshot::RankOf(int64_t id) const {
   return it == rank_.end() ? 0 : it->second;
 }
 
+const score::PersonScore* Snapshot::Scored(int64_t id) const {
+  const int rank = RankOf(id);
+  return rank == 0 ? nullptr : &run_.people[static_cast<size_t>(rank - 1)];
+}
+
 std::optional<PersonIndex> Snapshot::IndexOf(int64_t id) const {
   auto it = index_.find(id);
   if (it == index_.end()) return std::nullopt;

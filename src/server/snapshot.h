@@ -40,6 +40,8 @@ class Snapshot {
   const store::Person* FindPerson(int64_t id) const;
   // 1 for the highest rapport score; 0 when not scored.
   int RankOf(int64_t id) const;
+  // The person's scores, or nullptr when not scored (ScoreRun::Find in constant time).
+  const score::PersonScore* Scored(int64_t id) const;
   std::optional<PersonIndex> IndexOf(int64_t id) const;
   // People whose name or an identity contains `query` (ASCII case-insensitive), scored people
   // first by rapport score; an empty query matches everyone.

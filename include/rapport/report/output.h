@@ -22,9 +22,11 @@ Result<OutputFormat> ParseOutputFormat(std::string_view name);
 // "components": {...}}]}. top <= 0 means everyone.
 std::string RenderScores(const score::ScoreRun& run, OutputFormat format, int top);
 
-// One person (GET /api/people/{id}): id, name, identities, and when scored their rank (1 = the
-// highest rapport score), both scores and their components, as in RenderScores.
-std::string RenderPerson(const score::ScoreRun& run, const store::Person& person, int rank);
+// One person (GET /api/people/{id}): id, name, identities, and when scored (`scored`, their
+// entry in run.people, not null) their rank (1 = the highest rapport score), both scores and
+// their components, as in RenderScores.
+std::string RenderPerson(const score::ScoreRun& run, const store::Person& person,
+                         const score::PersonScore* scored, int rank);
 
 // `ties PERSON` (person set) or `ties --all` (person nullopt: every pair once).
 std::string RenderTies(const score::ScoreRun& run, std::optional<PersonIndex> person,
