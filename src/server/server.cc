@@ -7,12 +7,14 @@
 #include <fmt/format.h>
 #include <httplib.h>
 #include <simdjson.h>
+#include <sys/socket.h>
 
 #include <atomic>
 #include <charconv>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <mutex>
 
@@ -137,6 +139,7 @@ struct Server::Impl {
   std::shared_ptr<const Snapshot> snapshot;
   std::filesystem::path upload_dir;
   std::atomic<int64_t> uploads{0};
+  int listen_socket = -1;  // seen by the socket options callback, for the listen backlog
 
   ~Impl() {
     std::error_code ignored;
@@ -609,7 +612,17 @@ Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options) {
   const int threads = std::max(options.threads, 2);
   http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
   http.set_payload_max_length(options.max_upload_bytes);
-  http.set_keep_alive_max_count(1000);
+  // Connections stay open until idle (5 s), not for a fixed number of requests: clients that
+  // all reconnect at once would overflow the listen queue.
+  http.set_keep_alive_max_count(std::numeric_limits<int32_t>::max());
+  // SO_REUSEADDR only: the library's default adds SO_REUSEPORT, with which a second server on
+  // the same port would start and take half the connections instead of failing. The socket is
+  // kept so that Bind() can raise the library's listen backlog of 5.
+  http.set_socket_options([impl = impl.get()](int socket) {
+    int yes = 1;
+    setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    impl->listen_socket = socket;
+  });
   // Headers and body go out in separate writes: without this, Nagle's algorithm holds the body
   // until the client's delayed ACK, 40 ms on Linux, on every response.
   http.set_tcp_nodelay(true);
@@ -650,18 +663,20 @@ Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options) {
 }
 
 Result<int> Server::Bind() {
-  if (impl_->options.port == 0) {
-    const int port = impl_->http.bind_to_any_port(impl_->options.host);
+  int port = impl_->options.port;
+  if (port == 0) {
+    port = impl_->http.bind_to_any_port(impl_->options.host);
     if (port < 0) return IoError("cannot bind to " + impl_->options.host);
-    return port;
-  }
-  if (!impl_->http.bind_to_port(impl_->options.host, impl_->options.port)) {
+  } else if (!impl_->http.bind_to_port(impl_->options.host, port)) {
     return IoError(
-        fmt::format("cannot listen on {}:{} (in use, or not an address of this "
-                    "machine?)",
-                    impl_->options.host, impl_->options.port));
+        fmt::format("cannot listen on {}:{} (in use, or not an address of this machine?)",
+                    impl_->options.host, port));
   }
-  return impl_->options.port;
+  // Linux lets a listening socket take a new backlog: a burst of connections (a browser opens
+  // several, a load test 50) then waits in the queue instead of having SYNs dropped and resent
+  // a second later.
+  if (impl_->listen_socket >= 0) ::listen(impl_->listen_socket, SOMAXCONN);
+  return port;
 }
 
 Status Server::Listen() {

@@ -434,6 +434,19 @@ TEST_F(ApiWriteTest, DeleteForgetsThePersonEverywhere) {
   EXPECT_EQ(bytes.find("cat@example.org"), std::string::npos);
 }
 
+TEST_F(ApiWriteTest, ASecondServerOnTheSamePortFailsToStart) {
+  ServerOptions options;
+  options.db_path = db_.string();
+  options.port = server_->port();
+  options.token = kToken;
+  auto second = Server::Create(options);
+  ASSERT_TRUE(second.ok()) << second.status().message();
+  auto bound = (*second)->Bind();
+  ASSERT_FALSE(bound.ok());
+  EXPECT_THAT(bound.status().message(), HasSubstr("cannot listen on 127.0.0.1:"));
+  EXPECT_EQ(client_->Get("/api/health")->status, 200);  // the first one still answers
+}
+
 TEST_F(ApiWriteTest, ScoresListEveryoneScored) {
   simdjson::dom::parser parser;
   auto json = ParseJson(parser, client_->Get("/api/scores")->body);
