@@ -3,8 +3,8 @@
 // (navigation when given, title, as-of date, people scored, story), the two scores side by side
 // (bar chart) and volume against rapport (scatter) unless population is off, the optional
 // before/after table, the focus person's history, strongest ties and ego network, the cooling
-// ties when given (history, ego network and cooling are drawn in person_views.cc), and a footer. Every name goes through
-// HtmlEscape. Thread-safety: pure functions.
+// ties when given (history, ego network and cooling are drawn in person_views.cc), and a footer.
+// Every name goes through HtmlEscape. Thread-safety: pure functions.
 #include "rapport/report/html_report.h"
 
 #include <fmt/format.h>
