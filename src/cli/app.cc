@@ -75,7 +75,7 @@ int Main(int argc, char** argv) {
       "Data lives in one SQLite file (--db, default ./rapport.db); rejected input records go to "
       "<db>.rejects.tsv.\nExit codes: 0 ok; 1 import finished with more rejects than "
       "--max-rejects; 2 usage error or failure.\nDocs: README.md, docs/formats.md, "
-      "docs/SCORING.md, docs/output.md.");
+      "docs/SCORING.md, docs/output.md, docs/api.md.");
   GlobalOptions global;
   app.add_option("--db", global.db, "SQLite database file")
       ->capture_default_str()
