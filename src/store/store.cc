@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <numeric>
 #include <random>
 #include <unordered_map>
 #include <unordered_set>
@@ -295,15 +296,36 @@ Result<EventLog> Store::LoadEventLog(double as_of) const {
       log.person_name.push_back(people.Text(1));
     }
   }
-  std::unordered_map<int64_t, uint32_t> row_of_event;
+  // Identities to people, by identity id (ids are small and dense): no join per row below.
+  constexpr PersonIndex kNoPerson = std::numeric_limits<PersonIndex>::max();
+  std::vector<PersonIndex> person_of_identity;
+  {
+    RAPPORT_ASSIGN_OR_RETURN(Statement identities,
+                             Statement::Prepare(db_, "SELECT id, person_id FROM identities"));
+    while (true) {
+      RAPPORT_ASSIGN_OR_RETURN(bool row, identities.Step());
+      if (!row) break;
+      const auto id = static_cast<size_t>(identities.Int(0));
+      if (id >= person_of_identity.size()) person_of_identity.resize(id + 1, kNoPerson);
+      person_of_identity[id] = person_index.at(identities.Int(1));
+    }
+  }
+  auto person_of = [&](int64_t identity) -> Result<PersonIndex> {
+    if (identity < 0 || static_cast<size_t>(identity) >= person_of_identity.size() ||
+        person_of_identity[static_cast<size_t>(identity)] == kNoPerson) {
+      return DataLoss(fmt::format("identity {} of an event does not exist", identity));
+    }
+    return person_of_identity[static_cast<size_t>(identity)];
+  };
+  // Events in table order (a scan, no random reads through the time index), then sorted by
+  // (time, id) in memory.
+  EventLog scanned;
   {
     RAPPORT_ASSIGN_OR_RETURN(
         Statement events,
         Statement::Prepare(db_,
-                           "SELECT e.id, e.time, e.channel, e.kind, i.person_id, e.private, "
-                           "e.duration, e.effort, e.valence FROM events e "
-                           "JOIN identities i ON i.id = e.actor WHERE e.time <= ?1 "
-                           "ORDER BY e.time, e.id"));
+                           "SELECT id, time, channel, kind, actor, private, duration, effort, "
+                           "valence FROM events NOT INDEXED WHERE time <= ?1"));
     events.Bind(1, std::isinf(as_of) ? std::numeric_limits<double>::max() : as_of);
     while (true) {
       RAPPORT_ASSIGN_OR_RETURN(bool row, events.Step());
@@ -314,35 +336,67 @@ Result<EventLog> Store::LoadEventLog(double as_of) const {
         return DataLoss(fmt::format("event {} has an unknown channel or kind ({}, {})",
                                     events.Int(0), events.Text(2), events.Text(3)));
       }
-      row_of_event.emplace(events.Int(0), static_cast<uint32_t>(log.time.size()));
-      log.event_id.push_back(events.Int(0));
-      log.time.push_back(events.Double(1));
-      log.channel.push_back(*channel);
-      log.kind.push_back(*kind);
-      log.actor.push_back(person_index.at(events.Int(4)));
-      log.is_private.push_back(events.Int(5) != 0 ? 1 : 0);
-      log.duration.push_back(events.Double(6));
-      log.effort_override.push_back(events.IsNull(7) ? std::numeric_limits<double>::quiet_NaN()
-                                                     : events.Double(7));
-      log.valence.push_back(events.Double(8));
+      RAPPORT_ASSIGN_OR_RETURN(PersonIndex actor, person_of(events.Int(4)));
+      scanned.event_id.push_back(events.Int(0));
+      scanned.time.push_back(events.Double(1));
+      scanned.channel.push_back(*channel);
+      scanned.kind.push_back(*kind);
+      scanned.actor.push_back(actor);
+      scanned.is_private.push_back(events.Int(5) != 0 ? 1 : 0);
+      scanned.duration.push_back(events.Double(6));
+      scanned.effort_override.push_back(events.IsNull(7) ? std::numeric_limits<double>::quiet_NaN()
+                                                         : events.Double(7));
+      scanned.valence.push_back(events.Double(8));
     }
+  }
+  const size_t event_count = scanned.time.size();
+  std::vector<uint32_t> order(event_count);
+  std::iota(order.begin(), order.end(), 0u);
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    return std::pair{scanned.time[a], scanned.event_id[a]} <
+           std::pair{scanned.time[b], scanned.event_id[b]};
+  });
+  auto gather = [&](auto& into, const auto& from) {
+    into.resize(event_count);
+    for (size_t row = 0; row < event_count; ++row) into[row] = from[order[row]];
+  };
+  gather(log.event_id, scanned.event_id);
+  gather(log.time, scanned.time);
+  gather(log.channel, scanned.channel);
+  gather(log.kind, scanned.kind);
+  gather(log.actor, scanned.actor);
+  gather(log.is_private, scanned.is_private);
+  gather(log.duration, scanned.duration);
+  gather(log.effort_override, scanned.effort_override);
+  gather(log.valence, scanned.valence);
+  scanned = EventLog();
+  // The row of each event id (ids are dense), for its targets.
+  constexpr uint32_t kNoRow = std::numeric_limits<uint32_t>::max();
+  int64_t max_event_id = 0;
+  for (int64_t id : log.event_id) max_event_id = std::max(max_event_id, id);
+  std::vector<uint32_t> row_of_event(static_cast<size_t>(max_event_id) + 1, kNoRow);
+  for (size_t row = 0; row < event_count; ++row) {
+    row_of_event[static_cast<size_t>(log.event_id[row])] = static_cast<uint32_t>(row);
   }
   // Targets: collect (row, person) pairs, then lay them out CSR by row. Several identities of
   // one person in one event count once; the actor never targets themself.
   std::vector<std::pair<uint32_t, PersonIndex>> pairs;
   {
     RAPPORT_ASSIGN_OR_RETURN(
-        Statement targets, Statement::Prepare(db_,
-                                              "SELECT t.event_id, i.person_id FROM event_targets t "
-                                              "JOIN identities i ON i.id = t.identity_id"));
+        Statement targets,
+        Statement::Prepare(db_, "SELECT event_id, identity_id FROM event_targets"));
     while (true) {
       RAPPORT_ASSIGN_OR_RETURN(bool row, targets.Step());
       if (!row) break;
-      auto it = row_of_event.find(targets.Int(0));
-      if (it == row_of_event.end()) continue;  // the event is after as_of
-      PersonIndex target = person_index.at(targets.Int(1));
-      if (target == log.actor[it->second]) continue;
-      pairs.emplace_back(it->second, target);
+      const int64_t event = targets.Int(0);
+      if (event < 0 || static_cast<size_t>(event) >= row_of_event.size() ||
+          row_of_event[static_cast<size_t>(event)] == kNoRow) {
+        continue;  // the event is after as_of
+      }
+      const uint32_t at = row_of_event[static_cast<size_t>(event)];
+      RAPPORT_ASSIGN_OR_RETURN(PersonIndex target, person_of(targets.Int(1)));
+      if (target == log.actor[at]) continue;
+      pairs.emplace_back(at, target);
     }
   }
   std::sort(pairs.begin(), pairs.end());
