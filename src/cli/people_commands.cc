@@ -8,6 +8,7 @@
 #include "context.h"
 #include "rapport/cli/app.h"
 #include "rapport/core/identity.h"
+#include "rapport/core/text.h"
 
 namespace rapport::cli {
 namespace {
@@ -19,12 +20,6 @@ struct PeopleArgs {
   std::string file;
 };
 
-std::string Lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
-
 int RunPeople(const GlobalOptions& global, const PeopleArgs& args) {
   Result<std::unique_ptr<store::Store>> store = OpenStore(global);
   if (!store.ok()) return Fail(store.status());
@@ -33,13 +28,13 @@ int RunPeople(const GlobalOptions& global, const PeopleArgs& args) {
   Result<std::vector<std::pair<int64_t, int64_t>>> counts = (*store)->EventCountsByPerson();
   if (!counts.ok()) return Fail(counts.status());
   std::map<int64_t, int64_t> events(counts->begin(), counts->end());
-  const std::string query = Lower(args.query);
+  const std::string query = AsciiLower(args.query);
   fmt::print("{:>7}  {:<28} {:>7}  {}\n", "id", "name", "events", "identities");
   int shown = 0;
   for (const store::Person& person : *people) {
-    bool match = query.empty() || Lower(person.name).find(query) != std::string::npos;
+    bool match = query.empty() || AsciiLower(person.name).find(query) != std::string::npos;
     for (const std::string& identity : person.identities) {
-      match = match || Lower(identity).find(query) != std::string::npos;
+      match = match || AsciiLower(identity).find(query) != std::string::npos;
     }
     if (!match) continue;
     std::string identities;

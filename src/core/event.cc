@@ -4,6 +4,8 @@
 #include <array>
 #include <cctype>
 
+#include "rapport/core/text.h"
+
 namespace rapport {
 namespace {
 
@@ -13,13 +15,6 @@ constexpr std::array<std::string_view, kChannelCount> kChannelNames = {
 constexpr std::array<std::string_view, kKindCount> kKindNames = {
     "post",    "reply", "mention", "share",   "like",   "follow", "comment",
     "message", "email", "call",    "meeting", "favour", "rating"};
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 template <size_t N>
 std::string JoinNames(const std::array<std::string_view, N>& names) {
@@ -37,7 +32,7 @@ std::string_view ChannelName(Channel channel) { return kChannelNames[static_cast
 std::string_view KindName(Kind kind) { return kKindNames[static_cast<int>(kind)]; }
 
 std::optional<Channel> ParseChannel(std::string_view name) {
-  std::string lower = Lower(name);
+  std::string lower = AsciiLower(name);
   if (lower == "inperson" || lower == "in-person") return Channel::kInPerson;
   for (int i = 0; i < kChannelCount; ++i) {
     if (kChannelNames[i] == lower) return static_cast<Channel>(i);
@@ -46,7 +41,7 @@ std::optional<Channel> ParseChannel(std::string_view name) {
 }
 
 std::optional<Kind> ParseKind(std::string_view name) {
-  std::string lower = Lower(name);
+  std::string lower = AsciiLower(name);
   if (lower == "favor") return Kind::kFavour;
   for (int i = 0; i < kKindCount; ++i) {
     if (kKindNames[i] == lower) return static_cast<Kind>(i);

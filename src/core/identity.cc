@@ -3,15 +3,10 @@
 #include <algorithm>
 #include <cctype>
 
+#include "rapport/core/text.h"
+
 namespace rapport {
 namespace {
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 std::string_view Trim(std::string_view text) {
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) {
@@ -60,7 +55,7 @@ std::string_view IdentityKindName(IdentityKind kind) {
 
 IdentityKind KindOfIdentity(std::string_view identity) {
   identity = Trim(identity);
-  const std::string lower = Lower(identity.substr(0, 12));
+  const std::string lower = AsciiLower(identity.substr(0, 12));
   if (lower.starts_with("tel:")) return IdentityKind::kPhone;
   if (lower.starts_with("http://") || lower.starts_with("https://")) return IdentityKind::kUrl;
   if (lower.starts_with("twitter:")) return IdentityKind::kAccountId;
@@ -80,11 +75,11 @@ std::string NormalizeIdentity(std::string_view identity) {
     case IdentityKind::kHandle:
     case IdentityKind::kFediverse:
     case IdentityKind::kAccountId:
-      return Lower(identity);
+      return AsciiLower(identity);
     case IdentityKind::kUrl: {
       const size_t scheme_end = identity.find("://") + 3;
       const size_t host_end = std::min(identity.find('/', scheme_end), identity.size());
-      std::string out = Lower(identity.substr(0, host_end));
+      std::string out = AsciiLower(identity.substr(0, host_end));
       out += identity.substr(host_end);
       while (out.size() > host_end && out.back() == '/') out.pop_back();
       return out;

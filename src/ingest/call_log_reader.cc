@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "archive_readers.h"
+#include "rapport/core/text.h"
 #include "rapport/ingest/line_reader.h"
 #include "record.h"
 
@@ -230,7 +231,7 @@ class CsvCallReader {
     }
     column_of_.fill(-1);
     for (size_t i = 0; i < fields_.size(); ++i) {
-      std::string name = Lower(Trim(fields_[i]));
+      std::string name = AsciiLower(Trim(fields_[i]));
       int found = -1;
       for (int c = 0; c < kColumnCount; ++c) {
         if (kColumnNames[c] == name) found = c;
@@ -297,7 +298,7 @@ class CsvCallReader {
           fmt::format("time {} is after the year 5000: milliseconds?", Shorten(Trim(Field(kTime)))),
           "give epoch seconds (divide milliseconds by 1000) or ISO 8601"};
     }
-    const std::string direction_text = Lower(Trim(Field(kDirection)));
+    const std::string direction_text = AsciiLower(Trim(Field(kDirection)));
     Direction direction;
     if (direction_text == "in" || direction_text == "incoming" || direction_text == "received") {
       direction = Direction::kIn;
@@ -312,7 +313,7 @@ class CsvCallReader {
       return Problem{fmt::format("bad direction \"{}\"", Shorten(Trim(Field(kDirection)))),
                      "use in, out, missed or rejected"};
     }
-    const std::string type = Lower(Trim(Field(kType)));
+    const std::string type = AsciiLower(Trim(Field(kType)));
     if (type == "call") {
       event->channel = Channel::kPhone;
       event->kind = Kind::kCall;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "rapport/core/text.h"
 #include "record.h"
 
 namespace rapport::ingest {
@@ -78,7 +79,7 @@ class CsvReader {
     }
     column_of_.fill(-1);
     for (size_t i = 0; i < count; ++i) {
-      std::string name = Lower(Trim(fields_[i]));
+      std::string name = AsciiLower(Trim(fields_[i]));
       int found = -1;
       for (int c = 0; c < kColumnCount; ++c) {
         if (kColumnNames[c] == name) found = c;

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 
+#include "rapport/core/text.h"
 #include "record.h"
 
 namespace rapport::ingest {
@@ -154,7 +155,7 @@ class JsonlReader {
     for (simdjson::dom::key_value_pair field : object) {
       element value = field.value;
       if (value.is_null()) continue;  // null means "not given"
-      std::string key = Lower(field.key);
+      std::string key = AsciiLower(field.key);
       if (key == "time") {
         std::string_view text;
         if (value.get_string().get(text) == simdjson::SUCCESS) {

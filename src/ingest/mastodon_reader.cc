@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "archive_readers.h"
+#include "rapport/core/text.h"
 #include "rapport/core/time.h"
 #include "record.h"
 #include "social_json.h"
@@ -46,7 +47,7 @@ enum class File { kUnknown, kOutbox, kLikes, kActor };
 
 File FileFromName(std::string_view path) {
   size_t slash = path.find_last_of('/');
-  std::string base = Lower(slash == std::string_view::npos ? path : path.substr(slash + 1));
+  std::string base = AsciiLower(slash == std::string_view::npos ? path : path.substr(slash + 1));
   if (base == "outbox.json") return File::kOutbox;
   if (base == "likes.json") return File::kLikes;
   if (base == "actor.json") return File::kActor;
@@ -91,7 +92,7 @@ std::optional<std::string> AccountOfUrl(std::string_view url) {
       (!path.empty() && path.front() != '/' && path.front() != '?' && path.front() != '#')) {
     return std::nullopt;
   }
-  return Lower(fmt::format("@{}@{}", user, host));
+  return AsciiLower(fmt::format("@{}@{}", user, host));
 }
 
 // The time a Mastodon status id in a URL encodes ("/statuses/<id>" or "/@user/<id>").
@@ -170,7 +171,7 @@ class MastodonReader {
     std::string_view user = StringField(actor, "preferredUsername");
     std::optional<UrlParts> parts = SplitUrl(id);
     if (!user.empty() && parts) {
-      owner_ = Lower(fmt::format("@{}@{}", user, parts->host));
+      owner_ = AsciiLower(fmt::format("@{}@{}", user, parts->host));
     } else if (std::optional<std::string> account = AccountOfUrl(id)) {
       owner_ = *account;
     } else {
@@ -321,9 +322,9 @@ class MastodonReader {
     if (name.starts_with('@') && name.size() > 1) {
       std::string_view rest = name.substr(1);
       if (rest.find('@') != std::string_view::npos) {
-        account = Lower(name);
+        account = AsciiLower(name);
       } else if (std::optional<UrlParts> parts = SplitUrl(href)) {
-        account = Lower(fmt::format("@{}@{}", rest, parts->host));
+        account = AsciiLower(fmt::format("@{}@{}", rest, parts->host));
       }
     }
     if (!account) account = AccountOfUrl(href);

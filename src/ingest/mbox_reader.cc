@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "archive_readers.h"
+#include "rapport/core/text.h"
 #include "rapport/ingest/line_reader.h"
 #include "record.h"
 
@@ -148,7 +149,7 @@ bool IsUsableAddress(std::string_view email) {
 
 // A display name worth keeping: not empty and not an address in disguise ("'a@b.org'").
 std::string CleanName(std::string name, std::string_view email) {
-  if (name.find('@') != std::string::npos || Lower(name) == email) return {};
+  if (name.find('@') != std::string::npos || AsciiLower(name) == email) return {};
   return name;
 }
 
@@ -162,7 +163,7 @@ void AddAddresses(InternetAddressList* list, std::vector<Address>* out) {
       continue;
     }
     if (!INTERNET_ADDRESS_IS_MAILBOX(address)) continue;
-    std::string email = Lower(
+    std::string email = AsciiLower(
         ValidUtf8OrEmpty(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(address))));
     if (!IsUsableAddress(email)) continue;
     std::string name = CleanName(ValidUtf8OrEmpty(internet_address_get_name(address)), email);
@@ -192,7 +193,7 @@ std::optional<Address> ParseObfuscatedAddress(std::string_view header) {
   }
   if (local.find(' ') != std::string_view::npos || domain.empty()) return std::nullopt;
   Address address;
-  address.email = Lower(fmt::format("{}@{}", local, domain));
+  address.email = AsciiLower(fmt::format("{}@{}", local, domain));
   if (!IsUsableAddress(address.email)) return std::nullopt;
   if (FindInvalidUtf8(name) == std::string_view::npos) {
     address.name = CleanName(std::string(name), address.email);
@@ -282,7 +283,7 @@ std::optional<double> FromLineTime(std::string_view marker) {
       "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
   std::optional<double> found;
   for (size_t i = 1; i + 3 < tokens.size(); ++i) {  // tokens[0] is "From"
-    std::string month_name = Lower(tokens[i]);
+    std::string month_name = AsciiLower(tokens[i]);
     auto month = std::find(kMonths.begin(), kMonths.end(), month_name);
     if (month == kMonths.end()) continue;
     int day = 0, hour = 0, minute = 0, second = 0, year = 0;
@@ -309,7 +310,7 @@ std::optional<double> FromLineTime(std::string_view marker) {
 // The list address of a List-Post header ("<mailto:list@example.org>" or "NO").
 std::string ListPostAddress(const char* header) {
   if (header == nullptr) return {};
-  std::string lower = Lower(header);
+  std::string lower = AsciiLower(header);
   size_t mailto = lower.find("mailto:");
   if (mailto == std::string::npos) return {};
   size_t start = mailto + 7;
@@ -499,7 +500,7 @@ Status MboxReader::ReadMessage(GMimeMessage* message, const Message& where) {
   if (!list_post.empty()) lists_.insert(list_post);
   const char* been_there = g_mime_object_get_header(object, "X-BeenThere");
   if (been_there != nullptr) {
-    std::string address = Lower(TrimAll(been_there));
+    std::string address = AsciiLower(TrimAll(been_there));
     if (IsUsableAddress(address)) lists_.insert(address);
   }
   const char* precedence = g_mime_object_get_header(object, "Precedence");
@@ -507,7 +508,7 @@ Status MboxReader::ReadMessage(GMimeMessage* message, const Message& where) {
                  g_mime_object_get_header(object, "List-Id") != nullptr ||
                  g_mime_object_get_header(object, "X-Mailing-List") != nullptr ||
                  g_mime_object_get_header(object, "Mailing-List") != nullptr ||
-                 (precedence != nullptr && Lower(TrimAll(precedence)) == "list");
+                 (precedence != nullptr && AsciiLower(TrimAll(precedence)) == "list");
 
   std::vector<Address> to = HeaderAddresses(message, GMIME_ADDRESS_TYPE_TO, "To", &obfuscated);
   std::vector<Address> recipients = to;

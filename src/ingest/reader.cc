@@ -19,6 +19,7 @@
 #include <unordered_map>
 
 #include "archive_readers.h"
+#include "rapport/core/text.h"
 #include "rapport/ingest/binary_events.h"
 #include "rapport/ingest/line_reader.h"
 #include "record.h"
@@ -138,7 +139,7 @@ std::string_view FormatName(Format format) {
 }
 
 Result<Format> ParseFormat(std::string_view name) {
-  std::string lower = Lower(Trim(name));
+  std::string lower = AsciiLower(Trim(name));
   if (lower == "auto") return Format::kAuto;
   if (lower == "csv") return Format::kCsv;
   if (lower == "jsonl" || lower == "ndjson") return Format::kJsonl;
@@ -157,7 +158,7 @@ Result<Format> ParseFormat(std::string_view name) {
 }
 
 Result<Format> DetectFormatFromText(const std::string& name, std::string_view head) {
-  std::string lower_name = Lower(name);
+  std::string lower_name = AsciiLower(name);
   if (EndsWith(lower_name, ".jsonl") || EndsWith(lower_name, ".ndjson")) return Format::kJsonl;
   if (head.size() >= 3 && std::memcmp(head.data(), "\xEF\xBB\xBF", 3) == 0) head.remove_prefix(3);
   if (std::optional<Format> archive = DetectArchiveFormat(lower_name, head)) return *archive;
@@ -178,7 +179,7 @@ Result<Format> DetectFormatFromText(const std::string& name, std::string_view he
       first = line;
       if (first.front() == '{') return Format::kJsonl;
       bool has_time = false, has_actor = false;
-      std::string header = Lower(first);
+      std::string header = AsciiLower(first);
       std::string_view columns = header;
       while (true) {
         size_t comma = columns.find(',');

@@ -14,6 +14,7 @@
 #include <memory>
 #include <utility>
 
+#include "rapport/core/text.h"
 #include "rapport/core/time.h"
 
 namespace rapport::ingest {
@@ -165,7 +166,7 @@ std::optional<Problem> ParseKindField(std::string_view text, Kind* out) {
 }
 
 std::optional<Problem> ParseBoolField(std::string_view name, std::string_view text, bool* out) {
-  std::string lower = Lower(Trim(text));
+  std::string lower = AsciiLower(Trim(text));
   if (lower == "true" || lower == "1" || lower == "yes") {
     *out = true;
   } else if (lower == "false" || lower == "0" || lower == "no") {
@@ -250,14 +251,6 @@ std::string Shorten(std::string_view text, size_t max_bytes) {
   // Do not split a UTF-8 sequence: back off continuation bytes.
   while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
   return std::string(text.substr(0, cut)) + "...";
-}
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
 }
 
 // Splits one line into fields. Returns a Problem for an unterminated quote or text after a

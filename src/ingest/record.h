@@ -13,6 +13,7 @@
 
 #include "rapport/core/event.h"
 #include "rapport/core/status.h"
+#include "rapport/core/text.h"
 #include "rapport/ingest/line_reader.h"
 #include "rapport/ingest/reader.h"
 
@@ -103,7 +104,6 @@ void SplitTargets(std::string_view text, std::vector<std::string>* targets);
 std::string_view Trim(std::string_view text);
 // `text` cut to about `max_bytes` (on a UTF-8 boundary) with "..." when cut, for messages.
 std::string Shorten(std::string_view text, size_t max_bytes = 60);
-std::string Lower(std::string_view text);
 
 Status ReadCsv(LineReader& lines, ReadContext& context);
 Status ReadJsonl(LineReader& lines, ReadContext& context);

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "archive_readers.h"
+#include "rapport/core/text.h"
 #include "rapport/core/time.h"
 #include "record.h"
 #include "social_json.h"
@@ -87,7 +88,7 @@ Part PartFromYtdName(std::string_view name) {
 // From a file name: "tweets.js", "tweets-part2.js", "direct-messages-group.js", "manifest.js".
 Part PartFromFileName(std::string_view path) {
   size_t slash = path.find_last_of('/');
-  std::string base = Lower(slash == std::string_view::npos ? path : path.substr(slash + 1));
+  std::string base = AsciiLower(slash == std::string_view::npos ? path : path.substr(slash + 1));
   std::string_view name = base;
   if (!name.ends_with(".js")) return Part::kUnknown;
   name.remove_suffix(3);
@@ -219,7 +220,7 @@ std::optional<StatusLink> ParseStatusLink(std::string_view url) {
 }
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && Lower(a) == Lower(b);
+  return a.size() == b.size() && AsciiLower(a) == AsciiLower(b);
 }
 
 // An account as a tweet names it: a screen name, a numeric id, or both.

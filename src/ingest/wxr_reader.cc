@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "archive_readers.h"
+#include "rapport/core/text.h"
 #include "rapport/core/time.h"
 #include "rapport/ingest/line_reader.h"
 #include "record.h"
@@ -65,8 +66,8 @@ UrlRoot ParseUrlRoot(std::string_view url) {
       FindInvalidUtf8(host) != std::string_view::npos) {
     return root;
   }
-  root.scheme = Lower(url.substr(0, colon));
-  root.host = Lower(host);
+  root.scheme = AsciiLower(url.substr(0, colon));
+  root.host = AsciiLower(host);
   return root;
 }
 
@@ -208,7 +209,7 @@ void WxrReader::ReadAuthors(const pugi::xml_node& channel) {
   for (pugi::xml_node author : channel.children("wp:author")) {
     std::string login = CleanLogin(ChildText(author, "wp:author_login"));
     if (login.empty() || FindInvalidUtf8(login) != std::string::npos) continue;
-    std::string email = Lower(ChildText(author, "wp:author_email"));
+    std::string email = AsciiLower(ChildText(author, "wp:author_email"));
     std::string display(ChildText(author, "wp:author_display_name"));
     if (FindInvalidUtf8(display) != std::string::npos) display.clear();
     Person person;
@@ -254,7 +255,7 @@ Person WxrReader::Commenter(const pugi::xml_node& comment) {
   Person person;
   std::string_view name = ChildText(comment, "wp:comment_author");
   if (FindInvalidUtf8(name) == std::string_view::npos) person.name = std::string(name);
-  std::string email = Lower(ChildText(comment, "wp:comment_author_email"));
+  std::string email = AsciiLower(ChildText(comment, "wp:comment_author_email"));
   if (IsEmail(email) && FindInvalidUtf8(email) == std::string::npos) {
     person.identity = std::move(email);
   } else if (!person.name.empty()) {

@@ -5,18 +5,11 @@
 #include <algorithm>
 #include <chrono>
 
+#include "rapport/core/text.h"
 #include "rapport/core/time.h"
 
 namespace rapport::server {
 namespace {
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) {
-    return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  });
-  return out;
-}
 
 // Histories kept per snapshot; past this the cache starts over (each is a few hundred bytes, but
 // each costs `points` scoring runs to compute).
@@ -91,12 +84,12 @@ std::optional<PersonIndex> Snapshot::IndexOf(int64_t id) const {
 }
 
 std::vector<const store::Person*> Snapshot::Search(const std::string& query, size_t limit) const {
-  const std::string needle = Lower(query);
+  const std::string needle = AsciiLower(query);
   std::vector<const store::Person*> found;
   for (const store::Person& person : people_) {
-    bool match = needle.empty() || Lower(person.name).find(needle) != std::string::npos;
+    bool match = needle.empty() || AsciiLower(person.name).find(needle) != std::string::npos;
     for (size_t i = 0; !match && i < person.identities.size(); ++i) {
-      match = Lower(person.identities[i]).find(needle) != std::string::npos;
+      match = AsciiLower(person.identities[i]).find(needle) != std::string::npos;
     }
     if (match) found.push_back(&person);
   }

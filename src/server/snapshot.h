@@ -34,7 +34,6 @@ class Snapshot {
   double seconds_to_build() const { return seconds_to_build_; }
   const EventLog& log() const { return log_; }
   const score::ScoreRun& run() const { return run_; }
-  const Config& config() const { return config_; }
   const std::vector<store::Person>& people() const { return people_; }
 
   const store::Person* FindPerson(int64_t id) const;

@@ -12,6 +12,8 @@
 #include <thread>
 #include <variant>
 
+#include "rapport/core/text.h"
+
 namespace rapport::store {
 namespace {
 
@@ -228,15 +230,7 @@ Result<FileImportReport> ImportFile(Store& store, const std::string& path,
   return report;
 }
 
-namespace {
-
-std::string Lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 Result<int64_t> ScrubRejectsFile(const std::string& path, const std::vector<std::string>& needles,
                                  bool remove) {
@@ -245,13 +239,13 @@ Result<int64_t> ScrubRejectsFile(const std::string& path, const std::vector<std:
   std::ifstream in(path, std::ios::binary);
   if (!in) return IoError(fmt::format("cannot read {}", path));
   std::vector<std::string> lowered;
-  for (const std::string& needle : needles) lowered.push_back(Lower(needle));
+  for (const std::string& needle : needles) lowered.push_back(AsciiLower(needle));
   std::string kept;
   std::string line;
   int64_t dropped = 0;
   bool header = true;
   while (std::getline(in, line)) {
-    const std::string lower = Lower(line);
+    const std::string lower = AsciiLower(line);
     const bool names_them =
         !header && std::any_of(lowered.begin(), lowered.end(), [&](const std::string& needle) {
           return lower.find(needle) != std::string::npos;

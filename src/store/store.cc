@@ -13,6 +13,7 @@
 #include <unordered_set>
 
 #include "rapport/core/identity.h"
+#include "rapport/core/text.h"
 #include "sqlite_util.h"
 
 namespace rapport::store {
@@ -85,12 +86,6 @@ CREATE INDEX IF NOT EXISTS events_time ON events(time);
 CREATE INDEX IF NOT EXISTS events_actor ON events(actor);
 CREATE INDEX IF NOT EXISTS event_targets_identity ON event_targets(identity_id);
 )sql";
-
-std::string Lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
 
 }  // namespace
 
@@ -464,11 +459,11 @@ Result<Person> Store::FindPerson(const std::string& query) const {
       if (person.id == id) return person;
     }
   }
-  std::string lower = Lower(wanted);
+  std::string lower = AsciiLower(wanted);
   std::vector<const Person*> matches;
   for (const Person& person : people) {
-    if (Lower(person.name) == lower) return person;
-    if (Lower(person.name).find(lower) != std::string::npos) matches.push_back(&person);
+    if (AsciiLower(person.name) == lower) return person;
+    if (AsciiLower(person.name).find(lower) != std::string::npos) matches.push_back(&person);
   }
   if (matches.size() == 1) return *matches.front();
   if (matches.empty()) {
@@ -810,7 +805,7 @@ Result<ForgetCounts> Store::ForgetPerson(int64_t person_id, ForgetMode mode) {
   }
   std::unordered_set<std::string> seen;
   for (const std::string& candidate : candidates) {
-    if (candidate.size() >= kForgetMinNeedle && seen.insert(Lower(candidate)).second) {
+    if (candidate.size() >= kForgetMinNeedle && seen.insert(AsciiLower(candidate)).second) {
       counts.needles.push_back(candidate);
     }
   }
