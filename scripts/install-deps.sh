@@ -12,6 +12,7 @@ packages=(
   clang libclang-rt-14-dev libomp-14-dev
   sqlite3 python3 python3-networkx time
   chromium chromium-driver libpng-dev wrk curl
+  openmpi-bin libopenmpi-dev
   "$@"
 )
 

@@ -9,6 +9,7 @@
 #include "rapport/cli/app.h"
 #include "rapport/core/time.h"
 #include "rapport/report/output.h"
+#include "rapport/report/score_files.h"
 #include "rapport/score/cooling.h"
 #include "rapport/score/history.h"
 
@@ -26,6 +27,7 @@ struct ViewArgs {
   int points = 26;
   std::vector<std::string> inputs;  // score --input: the batch path, no store
   std::string input_format = "auto";
+  std::string out_dir;  // score --input --out: the score directory (report/score_files.h)
 };
 
 void AddViewOptions(CLI::App* command, ViewArgs& args) {
@@ -76,6 +78,11 @@ int RunBatchScore(const GlobalOptions& global, const ViewArgs& args, report::Out
   fmt::print(stderr, "scored {} people and {} pairs in {:.1f} s\n", run.people.size(),
              run.pairs.pairs.size(),
              std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count());
+  if (!args.out_dir.empty()) {
+    Status written = report::WriteScoreDirectory(run, *log, args.out_dir);
+    if (!written.ok()) return Fail(written);
+    fmt::print(stderr, "wrote the scores and tie strengths to {}\n", args.out_dir);
+  }
   int top = args.top;
   if (top == 0 && format == report::OutputFormat::kTable) top = 20;
   fmt::print("{}", report::RenderScores(run, format, top));
@@ -86,6 +93,10 @@ int RunScore(const GlobalOptions& global, const ViewArgs& args) {
   Result<report::OutputFormat> format = report::ParseOutputFormat(args.format);
   if (!format.ok()) return Fail(format.status());
   if (!args.inputs.empty()) return RunBatchScore(global, args, *format);
+  if (!args.out_dir.empty()) {
+    return Fail(InvalidArgument(
+        "--out writes the score directory of a batch run: give the files with --input"));
+  }
   Result<Scored> scored = OpenAndScore(global, args.as_of);
   if (!scored.ok()) return Fail(scored.status());
   const score::ScoreRun& run = scored->run;
@@ -221,6 +232,9 @@ void AddScoreCommands(CLI::App& app, const GlobalOptions& global, int* exit_code
         ->add_option("--input-format", args->input_format,
                      "Format of the --input files when not binary (as `import --format`)")
         ->capture_default_str();
+    command->add_option("--out", args->out_dir,
+                        "With --input: also write every score and tie strength to this directory "
+                        "(the layout rapport-mpi writes; docs/formats.md)");
     command->callback([&global, args, exit_code] { *exit_code = RunScore(global, *args); });
   }
   {

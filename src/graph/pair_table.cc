@@ -33,78 +33,87 @@ void RadixSortByKey(std::vector<Contact>& contacts, int key_bits) {
   }
 }
 
-// Folds one pair's contacts, in time order, into its record.
-PairRecord FoldPair(const EventLog& log, const EffortConfig& effort, const Decay& decay,
-                    double as_of, int person_bits, const Contact* begin, const Contact* end) {
-  const double decay_rate = std::log(2.0) / (decay.half_life_days * kSecondsPerDay);
-  const double recent_decay_rate = std::log(2.0) / (decay.recent_half_life_days * kSecondsPerDay);
-  const double hold_start = as_of - decay.recent_hold_days * kSecondsPerDay;
-  PairRecord record;
-  record.u = static_cast<PersonIndex>(begin->key >> person_bits);
-  record.v = static_cast<PersonIndex>(begin->key & ((uint64_t{1} << person_bits) - 1));
-  record.first = log.time[begin->event];
-  int64_t last_day = INT64_MIN, last_week = INT64_MIN;
-  double week_effort = 0;
-  double recent_sum = 0;          // recent effort of the contacts so far, at as_of
-  double recent_before_hold = 0;  // the same, of the contacts before the hold window
-  for (const Contact* c = begin; c != end; ++c) {
-    const uint32_t e = c->event;
-    const double time = log.time[e];
-    const uint64_t targets = log.target_offset[e + 1] - log.target_offset[e];
-    const Kind kind = log.kind[e];
-    const double override_value = log.effort_override[e];
-    const double base = EventEffort(effort, kind, log.duration[e], override_value,
-                                    !std::isnan(override_value), log.valence[e]);
-    const double per_target = base / std::sqrt(static_cast<double>(targets));
-    const double decay_factor = std::exp(-decay_rate * (as_of - time));
-    const bool negative = log.valence[e] < 0;
-    const int direction = log.actor[e] == record.u ? 0 : 1;
+}  // namespace
 
-    record.count[direction] += 1;
-    record.last = time;
-    record.channel_mask |= 1u << static_cast<int>(log.channel[e]);
-    if (negative) {
-      record.negative_effort += per_target * decay_factor;
-    } else {
-      record.effort[direction] += per_target * decay_factor;
-      record.raw_effort[direction] += per_target;
-      const double recent_decay = std::exp(-recent_decay_rate * (as_of - time));
-      recent_sum += per_target * recent_decay;
-      if (time < hold_start) {
-        recent_before_hold = recent_sum;
-      } else {
-        // R just after this contact, undecayed back to its own time.
-        record.recent_effort = std::max(record.recent_effort, recent_sum / recent_decay);
-      }
-      if (log.is_private[e]) record.private_effort += per_target * decay_factor;
-      if (kind == Kind::kFavour) record.favour_effort += per_target * decay_factor;
-    }
-    if (kind == Kind::kCall || kind == Kind::kMeeting) record.contact_seconds += log.duration[e];
-
-    const auto day = static_cast<int64_t>(std::floor(time / kSecondsPerDay));
-    const auto week = static_cast<int64_t>(std::floor(time / kSecondsPerWeek));
-    if (day != last_day) {
-      last_day = day;
-      ++record.active_days;
-    }
-    if (week != last_week) {
-      last_week = week;
-      week_effort = 0;
-    }
-    // Counts the week once, at the contact that brings it to the threshold. Distrust is contact
-    // but not a regular relationship: it adds no effort toward an active week.
-    const double before = week_effort;
-    if (!negative) week_effort += per_target;
-    if (before < kActiveWeekEffort && week_effort >= kActiveWeekEffort) ++record.active_weeks;
-  }
-  // R at the start of the hold window, when the contacts before it outweigh those in it.
-  record.recent_effort =
-      std::max(record.recent_effort,
-               recent_before_hold * std::exp(recent_decay_rate * (as_of - hold_start)));
-  return record;
+ContactFacts ContactOf(const EventLog& log, const EffortConfig& effort, size_t e, PersonIndex u) {
+  const uint64_t targets = log.target_offset[e + 1] - log.target_offset[e];
+  const double override_value = log.effort_override[e];
+  const double base = EventEffort(effort, log.kind[e], log.duration[e], override_value,
+                                  !std::isnan(override_value), log.valence[e]);
+  ContactFacts facts;
+  facts.time = log.time[e];
+  facts.per_target = base / std::sqrt(static_cast<double>(targets));
+  facts.duration = log.duration[e];
+  facts.kind = log.kind[e];
+  facts.channel = log.channel[e];
+  facts.from_u = log.actor[e] == u;
+  facts.negative = log.valence[e] < 0;
+  facts.is_private = log.is_private[e] != 0;
+  return facts;
 }
 
-}  // namespace
+PairFolder::PairFolder(const Decay& decay, double as_of, PersonIndex u, PersonIndex v)
+    : as_of_(as_of),
+      decay_rate_(std::log(2.0) / (decay.half_life_days * kSecondsPerDay)),
+      recent_decay_rate_(std::log(2.0) / (decay.recent_half_life_days * kSecondsPerDay)),
+      hold_start_(as_of - decay.recent_hold_days * kSecondsPerDay) {
+  record_.u = u;
+  record_.v = v;
+}
+
+void PairFolder::Add(const ContactFacts& c) {
+  PairRecord& record = record_;
+  if (empty_) {
+    record.first = c.time;
+    empty_ = false;
+  }
+  const double decay_factor = std::exp(-decay_rate_ * (as_of_ - c.time));
+  const int direction = c.from_u ? 0 : 1;
+  record.count[direction] += 1;
+  record.last = c.time;
+  record.channel_mask |= 1u << static_cast<int>(c.channel);
+  if (c.negative) {
+    record.negative_effort += c.per_target * decay_factor;
+  } else {
+    record.effort[direction] += c.per_target * decay_factor;
+    record.raw_effort[direction] += c.per_target;
+    const double recent_decay = std::exp(-recent_decay_rate_ * (as_of_ - c.time));
+    recent_sum_ += c.per_target * recent_decay;
+    if (c.time < hold_start_) {
+      recent_before_hold_ = recent_sum_;
+    } else {
+      // R just after this contact, undecayed back to its own time.
+      record.recent_effort = std::max(record.recent_effort, recent_sum_ / recent_decay);
+    }
+    if (c.is_private) record.private_effort += c.per_target * decay_factor;
+    if (c.kind == Kind::kFavour) record.favour_effort += c.per_target * decay_factor;
+  }
+  if (c.kind == Kind::kCall || c.kind == Kind::kMeeting) record.contact_seconds += c.duration;
+
+  const auto day = static_cast<int64_t>(std::floor(c.time / kSecondsPerDay));
+  const auto week = static_cast<int64_t>(std::floor(c.time / kSecondsPerWeek));
+  if (day != last_day_) {
+    last_day_ = day;
+    ++record.active_days;
+  }
+  if (week != last_week_) {
+    last_week_ = week;
+    week_effort_ = 0;
+  }
+  // Counts the week once, at the contact that brings it to the threshold. Distrust is contact
+  // but not a regular relationship: it adds no effort toward an active week.
+  const double before = week_effort_;
+  if (!c.negative) week_effort_ += c.per_target;
+  if (before < kActiveWeekEffort && week_effort_ >= kActiveWeekEffort) ++record.active_weeks;
+}
+
+PairRecord PairFolder::Finish() {
+  // R at the start of the hold window, when the contacts before it outweigh those in it.
+  record_.recent_effort =
+      std::max(record_.recent_effort,
+               recent_before_hold_ * std::exp(recent_decay_rate_ * (as_of_ - hold_start_)));
+  return record_;
+}
 
 PairTable AggregatePairs(const EventLog& log, const EffortConfig& effort, const Decay& decay,
                          double as_of) {
@@ -142,9 +151,14 @@ PairTable AggregatePairs(const EventLog& log, const EffortConfig& effort, const 
   table.pairs.resize(static_cast<size_t>(pairs));
 #pragma omp parallel for schedule(dynamic, 4096) if (pairs > 20000)
   for (int64_t g = 0; g < pairs; ++g) {
-    table.pairs[g] =
-        FoldPair(log, effort, decay, as_of, person_bits, contacts.data() + group_start[g],
-                 contacts.data() + group_start[g + 1]);
+    const uint64_t key = contacts[group_start[g]].key;
+    const auto u = static_cast<PersonIndex>(key >> person_bits);
+    const auto v = static_cast<PersonIndex>(key & ((uint64_t{1} << person_bits) - 1));
+    PairFolder folder(decay, as_of, u, v);
+    for (size_t c = group_start[g]; c < group_start[g + 1]; ++c) {
+      folder.Add(ContactOf(log, effort, contacts[c].event, u));
+    }
+    table.pairs[g] = folder.Finish();
   }
   return table;
 }

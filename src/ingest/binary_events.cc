@@ -280,19 +280,7 @@ Result<BinaryLog> ReadBinaryEventLog(const std::string& path) {
               log.kind.reserve(expected);
               log.is_private.reserve(expected);
             }
-            log.event_id.push_back(static_cast<int64_t>(log.time.size()) + 1);
-            log.time.push_back(event.time);
-            log.channel.push_back(event.channel);
-            log.kind.push_back(event.kind);
-            log.actor.push_back(event.actor);
-            log.is_private.push_back(event.is_private ? 1 : 0);
-            log.duration.push_back(event.duration);
-            log.effort_override.push_back(event.has_effort
-                                              ? static_cast<double>(event.effort)
-                                              : std::numeric_limits<double>::quiet_NaN());
-            log.valence.push_back(event.valence);
-            log.targets.insert(log.targets.end(), event.targets.begin(), event.targets.end());
-            log.target_offset.push_back(log.targets.size());
+            AppendEvent(log, event);
             max_person = std::max(max_person, event.actor);
             for (uint32_t target : event.targets) max_person = std::max(max_person, target);
             any = true;
@@ -337,6 +325,21 @@ Result<BinaryLog> ReadBinaryEventLog(const std::string& path) {
     log = std::move(in_order);
   }
   return result;
+}
+
+void AppendEvent(EventLog& log, const BinaryEvent& event) {
+  log.event_id.push_back(static_cast<int64_t>(log.time.size()) + 1);
+  log.time.push_back(event.time);
+  log.channel.push_back(event.channel);
+  log.kind.push_back(event.kind);
+  log.actor.push_back(event.actor);
+  log.is_private.push_back(event.is_private ? 1 : 0);
+  log.duration.push_back(event.duration);
+  log.effort_override.push_back(event.has_effort ? static_cast<double>(event.effort)
+                                                 : std::numeric_limits<double>::quiet_NaN());
+  log.valence.push_back(event.valence);
+  log.targets.insert(log.targets.end(), event.targets.begin(), event.targets.end());
+  log.target_offset.push_back(log.targets.size());
 }
 
 bool LooksBinary(const std::string& path) {

@@ -7,21 +7,48 @@
 namespace rapport::score {
 namespace {
 
-// Linear interpolation between closest ranks (the "R-7" quantile).
-double Quantile(const std::vector<double>& sorted, double q) {
-  const double position = q * static_cast<double>(sorted.size() - 1);
-  const size_t below = static_cast<size_t>(std::floor(position));
-  const size_t above = std::min(sorted.size() - 1, below + 1);
-  const double fraction = position - static_cast<double>(below);
-  return sorted[below] + fraction * (sorted[above] - sorted[below]);
+// The ranks below and above position q (count - 1), and the fraction between them: linear
+// interpolation between closest ranks (the "R-7" quantile).
+struct QuantilePosition {
+  size_t below, above;
+  double fraction;
+};
+
+QuantilePosition PositionOf(size_t count, double q) {
+  const double position = q * static_cast<double>(count - 1);
+  const auto below = static_cast<size_t>(std::floor(position));
+  return {below, std::min(count - 1, below + 1), position - static_cast<double>(below)};
 }
 
+constexpr double kMedian = 0.5, kP95 = 0.95;
+
 }  // namespace
+
+std::vector<size_t> ReferenceRanks(size_t count) {
+  std::vector<size_t> ranks = {0, count - 1};
+  for (double q : {kMedian, kP95}) {
+    const QuantilePosition at = PositionOf(count, q);
+    ranks.push_back(at.below);
+    ranks.push_back(at.above);
+  }
+  return ranks;
+}
+
+CurveReference ReferenceFromOrderStatistics(size_t count,
+                                            const std::function<double(size_t)>& kth) {
+  assert(count > 0);
+  auto quantile = [&](double q) {
+    const QuantilePosition at = PositionOf(count, q);
+    const double below = kth(at.below);
+    return below + at.fraction * (kth(at.above) - below);
+  };
+  return CurveReference{kth(0), quantile(kMedian), quantile(kP95), kth(count - 1)};
+}
 
 CurveReference ReferenceOf(std::vector<double> raw) {
   assert(!raw.empty());
   std::sort(raw.begin(), raw.end());
-  return CurveReference{raw.front(), Quantile(raw, 0.5), Quantile(raw, 0.95), raw.back()};
+  return ReferenceFromOrderStatistics(raw.size(), [&raw](size_t k) { return raw[k]; });
 }
 
 double CurveScore(const CurveConfig& config, const CurveReference& reference, double raw) {

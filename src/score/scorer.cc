@@ -77,6 +77,26 @@ double Warmth(const graph::PairRecord& record, const Config& config, double as_o
   return silence_days <= grace ? 1.0 : std::exp(-(silence_days - grace) / config.rapport.fade_days);
 }
 
+RapportComponents RapportOf(const RapportConfig& rc, double standing, size_t person_count,
+                            std::span<double> live_strengths) {
+  RapportComponents r;
+  r.standing = standing;
+  r.propagation = std::log1p(static_cast<double>(person_count) * standing);
+  double* s = live_strengths.data();
+  const size_t ties = live_strengths.size();
+  const size_t k = std::min<size_t>(ties, static_cast<size_t>(rc.depth_k));
+  std::partial_sort(s, s + k, s + ties, std::greater<>());
+  for (size_t i = 0; i < k; ++i) r.depth += s[i];
+  for (size_t i = 0; i < ties; ++i) {
+    r.strong_ties += s[i] >= rc.strong_tie ? 1 : 0;
+    r.strong_tie_count += std::clamp(
+        (s[i] - rc.strong_tie + rc.strong_tie_ramp) / (2 * rc.strong_tie_ramp), 0.0, 1.0);
+  }
+  r.breadth = std::log1p(r.strong_tie_count);
+  r.raw = rc.w_propagation * r.propagation + rc.w_depth * r.depth + rc.w_breadth * r.breadth;
+  return r;
+}
+
 ScoreRun ScoreEvents(const EventLog& log, const Config& config, double as_of,
                      const StageCallback& on_stage) {
   auto stage_start = std::chrono::steady_clock::now();
@@ -154,21 +174,10 @@ ScoreRun ScoreEvents(const EventLog& log, const Config& config, double as_of,
     double* s = strengths.data() + tie_offset[p];
     const auto ties = static_cast<size_t>(tie_offset[p + 1] - tie_offset[p]);
     person.ties = static_cast<int>(ties);
-    RapportComponents& r = person.rapport;
-    r.standing = propagation.standing.empty() ? 0 : propagation.standing[p];
-    r.propagation = std::log1p(static_cast<double>(n) * r.standing);
-    const size_t k = std::min<size_t>(ties, static_cast<size_t>(rc.depth_k));
-    std::partial_sort(s, s + k, s + ties, std::greater<>());
-    for (size_t i = 0; i < k; ++i) r.depth += s[i];
-    for (size_t i = 0; i < ties; ++i) {
-      r.strong_ties += s[i] >= rc.strong_tie ? 1 : 0;
-      r.strong_tie_count += std::clamp(
-          (s[i] - rc.strong_tie + rc.strong_tie_ramp) / (2 * rc.strong_tie_ramp), 0.0, 1.0);
-    }
-    r.breadth = std::log1p(r.strong_tie_count);
-    r.raw = rc.w_propagation * r.propagation + rc.w_depth * r.depth + rc.w_breadth * r.breadth;
+    person.rapport =
+        RapportOf(rc, propagation.standing.empty() ? 0 : propagation.standing[p], n, {s, ties});
     volume_raw[j] = person.volume.raw;
-    rapport_raw[j] = r.raw;
+    rapport_raw[j] = person.rapport.raw;
   }
   stage_done("depth and breadth");
   if (run.people.empty()) return run;

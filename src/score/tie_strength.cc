@@ -15,10 +15,15 @@ graph::Adjacency NeighbourhoodAdjacency(const graph::PairTable& table, double mi
 }
 
 double Embeddedness(const graph::Adjacency& neighbourhood, PersonIndex u, PersonIndex v) {
-  const PersonIndex* a = neighbourhood.neighbour.data() + neighbourhood.offset[u];
-  const PersonIndex* a_end = neighbourhood.neighbour.data() + neighbourhood.offset[u + 1];
-  const PersonIndex* b = neighbourhood.neighbour.data() + neighbourhood.offset[v];
-  const PersonIndex* b_end = neighbourhood.neighbour.data() + neighbourhood.offset[v + 1];
+  const PersonIndex* list = neighbourhood.neighbour.data();
+  return Embeddedness({list + neighbourhood.offset[u], list + neighbourhood.offset[u + 1]},
+                      {list + neighbourhood.offset[v], list + neighbourhood.offset[v + 1]}, u, v);
+}
+
+double Embeddedness(std::span<const PersonIndex> of_u, std::span<const PersonIndex> of_v,
+                    PersonIndex u, PersonIndex v) {
+  const PersonIndex *a = of_u.data(), *a_end = a + of_u.size();
+  const PersonIndex *b = of_v.data(), *b_end = b + of_v.size();
   uint64_t common = 0, either = 0;
   while (a != a_end || b != b_end) {
     PersonIndex x;
@@ -53,12 +58,14 @@ std::vector<double> PersonEffort(const graph::PairTable& table) {
 }
 
 double Attention(const graph::PairRecord& record, const std::vector<double>& person_effort) {
+  return Attention(record, person_effort[record.u], person_effort[record.v]);
+}
+
+double Attention(const graph::PairRecord& record, double effort_u, double effort_v) {
   constexpr double kFloor = 1e-6;
   const double pair = record.raw_effort[0] + record.raw_effort[1];
-  auto share = [&](PersonIndex p) {
-    return person_effort[p] > 0 ? std::max(kFloor, pair / person_effort[p]) : kFloor;
-  };
-  return 0.5 * (std::log(share(record.u)) + std::log(share(record.v)));
+  auto share = [&](double person) { return person > 0 ? std::max(kFloor, pair / person) : kFloor; };
+  return 0.5 * (std::log(share(effort_u)) + std::log(share(effort_v)));
 }
 
 FeatureVector PairFeatures(const graph::PairRecord& record, const TieConfig& config, double as_of,

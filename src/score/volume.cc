@@ -34,12 +34,14 @@ std::vector<VolumeComponents> ComputeVolume(const EventLog& log, const VolumeCon
   for (const auto& [key, weight] : latest_engagement) {
     volume[static_cast<PersonIndex>(key & 0xffffffffu)].engagers += weight;
   }
-  for (VolumeComponents& v : volume) {
-    v.raw = config.w_activity * std::log1p(v.activity) +
-            config.w_amplification * std::log1p(v.amplification) +
-            config.w_engagers * std::log1p(v.engagers) + config.w_mentions * std::log1p(v.mentions);
-  }
+  for (VolumeComponents& v : volume) v.raw = VolumeRaw(config, v);
   return volume;
+}
+
+double VolumeRaw(const VolumeConfig& config, const VolumeComponents& v) {
+  return config.w_activity * std::log1p(v.activity) +
+         config.w_amplification * std::log1p(v.amplification) +
+         config.w_engagers * std::log1p(v.engagers) + config.w_mentions * std::log1p(v.mentions);
 }
 
 }  // namespace rapport::score

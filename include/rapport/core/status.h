@@ -21,6 +21,7 @@ enum class StatusCode {
   kDataLoss,  // input is corrupt or truncated
   kIo,        // the operating system refused a read or write
   kInternal,  // a bug or a failing dependency (SQLite)
+  kAborted,   // stopped because a cooperating process (another MPI rank) failed
 };
 
 class [[nodiscard]] Status {
@@ -52,6 +53,7 @@ inline Status NotFound(std::string m) { return {StatusCode::kNotFound, std::move
 inline Status DataLoss(std::string m) { return {StatusCode::kDataLoss, std::move(m)}; }
 inline Status IoError(std::string m) { return {StatusCode::kIo, std::move(m)}; }
 inline Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
+inline Status Aborted(std::string m) { return {StatusCode::kAborted, std::move(m)}; }
 
 template <typename T>
 class [[nodiscard]] Result {

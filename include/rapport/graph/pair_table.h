@@ -61,6 +61,40 @@ struct Decay {
 PairTable AggregatePairs(const EventLog& log, const EffortConfig& effort, const Decay& decay,
                          double as_of);
 
+// One (event, target) contact of a pair, as much of the event as folding it needs.
+struct ContactFacts {
+  double time = 0;
+  double per_target = 0;  // EventEffort / sqrt(number of targets), before decay
+  double duration = 0;    // seconds, for calls and meetings
+  Kind kind = Kind::kMessage;
+  Channel channel = Channel::kOther;
+  bool from_u = true;  // the actor is the pair's u (else v)
+  bool negative = false;
+  bool is_private = false;
+};
+
+// The facts of event e's contact with one of its targets, for the pair whose smaller index is u.
+ContactFacts ContactOf(const EventLog& log, const EffortConfig& effort, size_t e, PersonIndex u);
+
+// Folds one pair's contacts, given in time order (ties in event order), into its record: the
+// fold AggregatePairs does for each pair, open to callers that gather contacts themselves (the
+// distributed path).
+class PairFolder {
+ public:
+  PairFolder(const Decay& decay, double as_of, PersonIndex u, PersonIndex v);
+  void Add(const ContactFacts& contact);
+  PairRecord Finish();
+
+ private:
+  double as_of_, decay_rate_, recent_decay_rate_, hold_start_;
+  PairRecord record_;
+  bool empty_ = true;
+  int64_t last_day_ = INT64_MIN, last_week_ = INT64_MIN;
+  double week_effort_ = 0;
+  double recent_sum_ = 0;          // recent effort of the contacts so far, at as_of
+  double recent_before_hold_ = 0;  // the same, of the contacts before the hold window
+};
+
 // The index of the record of the pair {a, b} (either order), or nullopt when they never met.
 // Binary search: O(log pairs).
 std::optional<uint32_t> FindPair(const PairTable& table, PersonIndex a, PersonIndex b);

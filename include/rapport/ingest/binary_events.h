@@ -106,6 +106,9 @@ struct BinaryLog {
 };
 Result<BinaryLog> ReadBinaryEventLog(const std::string& path);
 
+// Appends one event to the columns of `log` (people untouched; event_id = its position + 1).
+void AppendEvent(EventLog& log, const BinaryEvent& event);
+
 // True when the file starts with the binary magic.
 bool LooksBinary(const std::string& path);
 

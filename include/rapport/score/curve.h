@@ -11,6 +11,7 @@
 // Thread-safety: pure functions.
 #pragma once
 
+#include <functional>
 #include <vector>
 
 #include "rapport/core/config.h"
@@ -23,6 +24,10 @@ struct CurveReference {
 
 // Reference points of a population's raw values. REQUIRES: raw is not empty.
 CurveReference ReferenceOf(std::vector<double> raw);
+// The same for `count` values known only through their order statistics: kth(k) is the k-th
+// smallest (0-based). ReferenceRanks lists the k it asks for. REQUIRES: count > 0.
+std::vector<size_t> ReferenceRanks(size_t count);
+CurveReference ReferenceFromOrderStatistics(size_t count, const std::function<double(size_t)>& kth);
 double CurveScore(const CurveConfig& config, const CurveReference& reference, double raw);
 
 }  // namespace rapport::score

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -71,6 +72,11 @@ double Warmth(const graph::PairRecord& record, const Config& config, double as_o
 
 // Called after each stage of ScoreEvents with its name and wall seconds (progress on big runs).
 using StageCallback = std::function<void(std::string_view stage, double seconds)>;
+
+// A person's rapport components from their standing and the live strengths of all their ties
+// (reordered: the strongest depth_k come first).
+RapportComponents RapportOf(const RapportConfig& config, double standing, size_t person_count,
+                            std::span<double> live_strengths);
 
 ScoreRun ScoreEvents(const EventLog& log, const Config& config, double as_of,
                      const StageCallback& on_stage = {});

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <array>
+#include <span>
 #include <vector>
 
 #include "rapport/core/config.h"
@@ -33,12 +34,17 @@ graph::Adjacency NeighbourhoodAdjacency(const graph::PairTable& table, double mi
 // Jaccard overlap of the neighbourhoods of u and v, each without the other:
 // |N(u) & N(v)| / |(N(u) | N(v)) - {u, v}|, by merging the two sorted lists. 0 when both empty.
 double Embeddedness(const graph::Adjacency& neighbourhood, PersonIndex u, PersonIndex v);
+// The same from the two sorted neighbour lists.
+double Embeddedness(std::span<const PersonIndex> of_u, std::span<const PersonIndex> of_v,
+                    PersonIndex u, PersonIndex v);
 
 // Every person's undecayed effort over all their pairs, both ways.
 std::vector<double> PersonEffort(const graph::PairTable& table);
 // 0.5 * (ln share_u + ln share_v), share_p = the pair's undecayed effort / p's (floored at 1e-6):
 // how much of each person's attention the relationship takes.
 double Attention(const graph::PairRecord& record, const std::vector<double>& person_effort);
+// The same given the two people's efforts.
+double Attention(const graph::PairRecord& record, double effort_u, double effort_v);
 
 FeatureVector PairFeatures(const graph::PairRecord& record, const TieConfig& config, double as_of,
                            double embeddedness, double attention);

@@ -23,6 +23,9 @@ struct VolumeComponents {
   double raw = 0;  // the weighted sum of logs
 };
 
+// The weighted sum of logs of the four components.
+double VolumeRaw(const VolumeConfig& config, const VolumeComponents& components);
+
 std::vector<VolumeComponents> ComputeVolume(const EventLog& log, const VolumeConfig& config,
                                             double as_of);
 

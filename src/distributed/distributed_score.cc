@@ -1,0 +1,836 @@
+#include "rapport/distributed/distributed_score.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+#include "exchange.h"
+#include "rapport/core/time.h"
+#include "rapport/graph/pair_table.h"
+#include "rapport/ingest/binary_events.h"
+#include "rapport/ingest/reader.h"
+#include "rapport/report/score_files.h"
+#include "rapport/score/curve.h"
+#include "rapport/score/scorer.h"
+#include "rapport/score/tie_strength.h"
+#include "rapport/score/volume.h"
+
+namespace rapport::distributed {
+namespace {
+
+// ---- ownership ------------------------------------------------------------------------------
+
+// People in blocks of consecutive numbers; pairs by a hash of both numbers.
+class Owners {
+ public:
+  Owners(uint64_t person_count, int ranks)
+      : ranks_(ranks),
+        block_(std::max<uint64_t>(1, (person_count + ranks - 1) / ranks)),
+        person_count_(person_count) {}
+
+  int OfPerson(PersonIndex p) const { return static_cast<int>(p / block_); }
+  int OfPair(PersonIndex u, PersonIndex v) const {
+    // splitmix64's finaliser: neighbouring pairs land on unrelated ranks.
+    uint64_t x = (uint64_t{u} << 32) | v;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return static_cast<int>((x ^ (x >> 31)) % static_cast<uint64_t>(ranks_));
+  }
+  // The first person of `rank` and how many it owns.
+  PersonIndex First(int rank) const {
+    return static_cast<PersonIndex>(std::min<uint64_t>(person_count_, rank * block_));
+  }
+  size_t Count(int rank) const {
+    return std::min<uint64_t>(person_count_, (rank + 1) * block_) - First(rank);
+  }
+
+ private:
+  int ranks_;
+  uint64_t block_;
+  uint64_t person_count_;
+};
+
+// ---- read -----------------------------------------------------------------------------------
+
+// This rank's events, time-sorted, with global person numbers. `order` is each event's place in
+// the single-process log (file, then record), which breaks ties in time as that log does.
+struct Shard {
+  EventLog log;  // person columns unused
+  std::vector<uint64_t> order;
+  uint64_t person_count = 0;
+  std::vector<int64_t> person_id;  // text inputs: every person's id and name; binary: empty
+  std::vector<std::string> person_name;
+  uint64_t rejected = 0;
+  std::string first_reject;
+
+  int64_t IdOf(PersonIndex p) const { return person_id.empty() ? p : person_id[p]; }
+  std::string NameOf(PersonIndex p) const {
+    return person_name.empty() ? std::to_string(p) : person_name[p];
+  }
+};
+
+void CopyEvent(EventLog& into, const EventLog& from, size_t e) {
+  into.event_id.push_back(from.event_id[e]);
+  into.time.push_back(from.time[e]);
+  into.channel.push_back(from.channel[e]);
+  into.kind.push_back(from.kind[e]);
+  into.actor.push_back(from.actor[e]);
+  into.is_private.push_back(from.is_private[e]);
+  into.duration.push_back(from.duration[e]);
+  into.effort_override.push_back(from.effort_override[e]);
+  into.valence.push_back(from.valence[e]);
+  into.targets.insert(into.targets.end(), from.targets.begin() + from.target_offset[e],
+                      from.targets.begin() + from.target_offset[e + 1]);
+  into.target_offset.push_back(into.targets.size());
+}
+
+constexpr int kOrderFileShift = 40;  // order = file << 40 | event number in the file
+
+Status ReadBinaryShare(const ScoreOptions& options, Communicator& comm, Shard& shard) {
+  const auto files = static_cast<int>(options.inputs.size());
+  const int ranks = comm.size(), rank = comm.rank();
+  // At least a file per rank: whole files. Fewer: every rank reads all, keeps every ranks-th.
+  const bool whole_files = files >= ranks;
+  const int first_file = whole_files ? rank * files / ranks : 0;
+  const int end_file = whole_files ? (rank + 1) * files / ranks : files;
+  uint64_t seen = 0;  // accepted events so far, over the files this rank reads
+  PersonIndex max_person = 0;
+  bool any = false;
+  for (int f = first_file; f < end_file; ++f) {
+    const std::string& path = options.inputs[f];
+    uint64_t in_file = 0;
+    RAPPORT_ASSIGN_OR_RETURN(
+        ingest::BinaryReadCounts counts,
+        ingest::ReadBinaryEvents(
+            path,
+            [&](const ingest::BinaryEvent& event) {
+              max_person = std::max(max_person, event.actor);
+              for (uint32_t target : event.targets) max_person = std::max(max_person, target);
+              any = true;
+              if (whole_files || seen % ranks == static_cast<uint64_t>(rank)) {
+                ingest::AppendEvent(shard.log, event);
+                shard.order.push_back((uint64_t(f) << kOrderFileShift) | in_file);
+              }
+              ++seen;
+              ++in_file;
+              return Status::Ok();
+            },
+            [&](ingest::BinaryReject&& reject) {
+              if (shard.first_reject.empty()) {
+                shard.first_reject =
+                    fmt::format("{}, byte {}: {}", path, reject.offset, reject.reason);
+              }
+            }));
+    // When every rank reads every file, rank 0 alone counts the rejects.
+    if (whole_files || rank == 0) shard.rejected += counts.rejected;
+  }
+  shard.person_count = any ? uint64_t{max_person} + 1 : 0;  // this rank's; the job's is the max
+  return Status::Ok();
+}
+
+Status ReadTextShare(const ScoreOptions& options, Communicator& comm, Shard& shard) {
+  ingest::ReadOptions read_options;
+  RAPPORT_ASSIGN_OR_RETURN(read_options.format, ingest::ParseFormat(options.input_format));
+  std::vector<Event> events;
+  for (const std::string& path : options.inputs) {
+    RAPPORT_RETURN_IF_ERROR(ingest::ReadFile(
+                                path, read_options,
+                                [&events](Event&& event) {
+                                  events.push_back(std::move(event));
+                                  return Status::Ok();
+                                },
+                                [&shard](ingest::Reject&& reject) {
+                                  if (shard.rejected++ == 0) {
+                                    shard.first_reject = fmt::format("{}:{}: {}", reject.file,
+                                                                     reject.line, reject.reason);
+                                  }
+                                })
+                                .status());
+  }
+  if (comm.rank() != 0) shard.rejected = 0;  // every rank saw them all; rank 0 counts
+  EventLog log = EventLogFromEvents(events);
+  const auto ranks = static_cast<size_t>(comm.size());
+  for (size_t e = static_cast<size_t>(comm.rank()); e < log.event_count(); e += ranks) {
+    CopyEvent(shard.log, log, e);
+    shard.order.push_back(e);
+  }
+  shard.person_count = log.person_count();
+  shard.person_id = std::move(log.person_id);
+  shard.person_name = std::move(log.person_name);
+  return Status::Ok();
+}
+
+// Orders the shard's events by (time, order), as the single-process log is ordered.
+void SortShard(Shard& shard) {
+  const EventLog& log = shard.log;
+  const size_t n = log.event_count();
+  auto before = [&](size_t a, size_t b) {
+    return log.time[a] != log.time[b] ? log.time[a] < log.time[b] : shard.order[a] < shard.order[b];
+  };
+  bool sorted = true;
+  for (size_t e = 1; e < n && sorted; ++e) sorted = !before(e, e - 1);
+  if (sorted) return;
+  std::vector<size_t> by_time(n);
+  std::iota(by_time.begin(), by_time.end(), size_t{0});
+  std::sort(by_time.begin(), by_time.end(), before);
+  EventLog in_order;
+  std::vector<uint64_t> order;
+  order.reserve(n);
+  for (size_t e : by_time) {
+    CopyEvent(in_order, log, e);
+    order.push_back(shard.order[e]);
+  }
+  shard.log = std::move(in_order);
+  shard.order = std::move(order);
+}
+
+// ---- messages -------------------------------------------------------------------------------
+
+struct ContactMessage {
+  PersonIndex u, v;
+  uint64_t order;
+  graph::ContactFacts facts;
+};
+
+// What a person's owner gathers about them, summed over every rank's events and pairs.
+struct PersonPartial {
+  double activity = 0, amplification = 0, mentions = 0, engagers = 0;
+  double out_effort = 0;     // decayed effort the person gave, over their pairs
+  double person_effort = 0;  // undecayed effort both ways, over their pairs (attention)
+  uint32_t active = 0;       // acted or was targeted at or before as_of
+  uint32_t touched = 0;
+
+  void Add(const PersonPartial& other) {
+    activity += other.activity;
+    amplification += other.amplification;
+    mentions += other.mentions;
+    engagers += other.engagers;
+    out_effort += other.out_effort;
+    person_effort += other.person_effort;
+    active |= other.active;
+  }
+};
+
+struct PersonMessage {
+  PersonIndex person;
+  PersonPartial partial;
+};
+
+struct Edge {
+  PersonIndex from, to;
+};
+
+struct NeighbourRequest {
+  PersonIndex u, v;
+  int32_t origin;  // the rank owning the pair
+  uint32_t pair;   // its index there
+};
+
+// Sent by the owner of u to the owner of v, once per (u, destination): u's neighbours and facts,
+// then the pairs of u whose v that rank owns.
+struct NeighbourHeader {
+  PersonIndex u;
+  uint32_t neighbours, pairs;
+  double person_effort, out_effort;
+};
+struct PairOfU {
+  PersonIndex v;
+  int32_t origin;
+  uint32_t pair;
+};
+
+struct NeighbourReply {
+  uint32_t pair;
+  double embeddedness, effort_u, effort_v, out_effort_u, out_effort_v;
+};
+
+struct InEdge {
+  PersonIndex target, source;
+  double weight;
+};
+
+struct TieShare {
+  PersonIndex person;
+  double live;        // the tie's live strength
+  double out_weight;  // the weight of the person's edge along it (0 when none)
+};
+
+// ---- helpers --------------------------------------------------------------------------------
+
+// Every rank learns whether any failed; a failing rank keeps its own error.
+Status Agree(Communicator& comm, const Status& local, const std::string& phase) {
+  const uint64_t failed = comm.Sum(uint64_t{local.ok() ? 0u : 1u});
+  if (!local.ok()) {
+    return Status(local.code(),
+                  fmt::format("rank {}, {}: {}", comm.rank(), phase, local.message()));
+  }
+  if (failed > 0) {
+    return Aborted(fmt::format("stopped in {}: {} other rank(s) failed", phase, failed));
+  }
+  return Status::Ok();
+}
+
+// Doubles as unsigned keys in the same order (negatives reversed below the positives).
+uint64_t OrderedKey(double x) {
+  const auto bits = std::bit_cast<uint64_t>(x);
+  return (bits >> 63) != 0 ? ~bits : bits | (uint64_t{1} << 63);
+}
+double FromOrderedKey(uint64_t key) {
+  return std::bit_cast<double>((key >> 63) != 0 ? key & ~(uint64_t{1} << 63) : ~key);
+}
+
+// The k-th smallest (0-based) of all ranks' values, for every k in `ranks`, exactly: bisection
+// on the 64-bit keys, one all-reduce of counts per bit. `sorted_keys` is this rank's keys, sorted.
+std::vector<double> SelectOrderStatistics(Communicator& comm,
+                                          const std::vector<uint64_t>& sorted_keys,
+                                          const std::vector<size_t>& ranks) {
+  const size_t m = ranks.size();
+  std::vector<uint64_t> low(m, 0), high(m, std::numeric_limits<uint64_t>::max());
+  std::vector<uint64_t> counts(m);
+  for (int bit = 0; bit < 64; ++bit) {
+    for (size_t i = 0; i < m; ++i) {
+      const uint64_t middle = low[i] + (high[i] - low[i]) / 2;
+      counts[i] = static_cast<uint64_t>(
+          std::upper_bound(sorted_keys.begin(), sorted_keys.end(), middle) - sorted_keys.begin());
+    }
+    comm.SumInPlace(counts);
+    for (size_t i = 0; i < m; ++i) {
+      const uint64_t middle = low[i] + (high[i] - low[i]) / 2;
+      // The answer is the smallest key with more than ranks[i] values at or below it.
+      if (counts[i] > ranks[i]) {
+        high[i] = middle;
+      } else {
+        low[i] = middle + 1;
+      }
+    }
+  }
+  std::vector<double> values(m);
+  for (size_t i = 0; i < m; ++i) values[i] = FromOrderedKey(high[i]);
+  return values;
+}
+
+score::CurveReference DistributedReference(Communicator& comm, const std::vector<double>& raw,
+                                           uint64_t total) {
+  std::vector<uint64_t> keys(raw.size());
+  for (size_t i = 0; i < raw.size(); ++i) keys[i] = OrderedKey(raw[i]);
+  std::sort(keys.begin(), keys.end());
+  const std::vector<size_t> ranks = score::ReferenceRanks(total);
+  const std::vector<double> values = SelectOrderStatistics(comm, keys, ranks);
+  return score::ReferenceFromOrderStatistics(total, [&](size_t k) {
+    return values[std::find(ranks.begin(), ranks.end(), k) - ranks.begin()];
+  });
+}
+
+std::string Bytes(uint64_t bytes) {
+  const auto value = static_cast<double>(bytes);
+  if (bytes >= (uint64_t{1} << 30)) return fmt::format("{:.2f} GiB", value / (1 << 30));
+  if (bytes >= (uint64_t{1} << 20)) return fmt::format("{:.1f} MiB", value / (1 << 20));
+  return fmt::format("{} B", bytes);
+}
+
+}  // namespace
+
+Status ScoreDistributed(const ScoreOptions& options) {
+  Communicator comm(MPI_COMM_WORLD);
+  const int rank = comm.rank(), ranks = comm.size();
+  const Config& config = options.config;
+  std::string phase;
+  auto begin_phase = [&](const std::string& name) {
+    phase = name;
+    comm.BeginPhase(name);
+    if (rank == 0) fmt::print(stderr, "[rank 0] {}\n", name);
+  };
+
+  // read
+  begin_phase("read");
+  Shard shard;
+  {
+    bool binary = false, text = false;
+    for (const std::string& path : options.inputs) {
+      (ingest::LooksBinary(path) ? binary : text) = true;
+    }
+    Status read = binary && text ? InvalidArgument(
+                                       "--input mixes binary event files with text formats; "
+                                       "give one kind (convert the text files with `rapport "
+                                       "import` and score the store, or score them apart)")
+                  : binary ? ReadBinaryShare(options, comm, shard)
+                           : ReadTextShare(options, comm, shard);
+    RAPPORT_RETURN_IF_ERROR(Agree(comm, read, phase));
+  }
+  SortShard(shard);
+  const uint64_t person_count = comm.Max(shard.person_count);
+  const uint64_t events_read = comm.Sum(uint64_t{shard.log.event_count()});
+  const uint64_t rejected = comm.Sum(shard.rejected);
+  if (rank == 0 && rejected > 0) {
+    fmt::print(stderr, "{} records rejected; the first: {}\n", rejected, shard.first_reject);
+  }
+  if (events_read == 0) return InvalidArgument("--input holds no events");
+  const double as_of =
+      options.as_of ? *options.as_of
+                    : comm.Max(shard.log.time.empty() ? -std::numeric_limits<double>::infinity()
+                                                      : shard.log.time.back());
+  const EventLog& log = shard.log;
+  const auto event_end = static_cast<size_t>(
+      std::upper_bound(log.time.begin(), log.time.end(), as_of) - log.time.begin());
+  const uint64_t events = comm.Sum(uint64_t{event_end});
+  const Owners owners(person_count, ranks);
+  const PersonIndex first_owned = owners.First(rank);
+  const size_t owned = owners.Count(rank);
+  if (rank == 0) {
+    fmt::print(stderr, "[rank 0] {} events ({} at or before as_of) among {} people, {} ranks\n",
+               events_read, events, person_count, ranks);
+  }
+
+  // contacts; the events' own share of the volume score and of who is scored
+  begin_phase("contacts");
+  const graph::Decay decay = score::DecayOf(config.tie);
+  std::vector<PersonPartial> partial(person_count);
+  std::vector<ContactMessage> contacts;
+  {
+    std::vector<std::vector<ContactMessage>> outgoing(ranks);
+    const double window_start = as_of - config.volume.window_days * kSecondsPerDay;
+    const double volume_rate = std::log(2.0) / (config.volume.half_life_days * kSecondsPerDay);
+    for (size_t e = 0; e < event_end; ++e) {
+      const PersonIndex actor = log.actor[e];
+      const Kind kind = log.kind[e];
+      const bool in_window = log.time[e] >= window_start;
+      const double weight = in_window ? std::exp(-volume_rate * (as_of - log.time[e])) : 0;
+      PersonPartial& by_actor = partial[actor];
+      by_actor.active = by_actor.touched = 1;
+      if (in_window) by_actor.activity += weight;
+      for (uint64_t t = log.target_offset[e]; t < log.target_offset[e + 1]; ++t) {
+        const PersonIndex target = log.targets[t];
+        PersonPartial& by_target = partial[target];
+        by_target.active = by_target.touched = 1;
+        if (in_window && (kind == Kind::kShare || kind == Kind::kLike)) {
+          by_target.amplification += weight;
+        }
+        if (in_window &&
+            (kind == Kind::kMention || kind == Kind::kReply || kind == Kind::kComment)) {
+          by_target.mentions += weight;
+        }
+        const PersonIndex u = std::min(actor, target), v = std::max(actor, target);
+        outgoing[owners.OfPair(u, v)].push_back(
+            {u, v, shard.order[e], graph::ContactOf(log, config.effort, e, u)});
+      }
+    }
+    contacts = comm.Exchange(outgoing);
+  }
+
+  // fold: this rank's pairs, sorted by (u, v)
+  begin_phase("fold");
+  std::vector<graph::PairRecord> pairs;
+  {
+    std::sort(contacts.begin(), contacts.end(),
+              [](const ContactMessage& a, const ContactMessage& b) {
+                if (a.u != b.u) return a.u < b.u;
+                if (a.v != b.v) return a.v < b.v;
+                if (a.facts.time != b.facts.time) return a.facts.time < b.facts.time;
+                return a.order < b.order;
+              });
+    const double window_start = as_of - config.volume.window_days * kSecondsPerDay;
+    const double volume_rate = std::log(2.0) / (config.volume.half_life_days * kSecondsPerDay);
+    for (size_t begin = 0; begin < contacts.size();) {
+      const PersonIndex u = contacts[begin].u, v = contacts[begin].v;
+      graph::PairFolder folder(decay, as_of, u, v);
+      double latest[2] = {-1, -1};  // time of the latest engagement each way, in the window
+      size_t end = begin;
+      for (; end < contacts.size() && contacts[end].u == u && contacts[end].v == v; ++end) {
+        const graph::ContactFacts& facts = contacts[end].facts;
+        folder.Add(facts);
+        if (facts.time >= window_start) latest[facts.from_u ? 0 : 1] = facts.time;
+      }
+      pairs.push_back(folder.Finish());
+      const graph::PairRecord& record = pairs.back();
+      // Volume's engagers: each engager counts once, at their latest engagement's weight.
+      if (latest[0] >= 0) partial[v].engagers += std::exp(-volume_rate * (as_of - latest[0]));
+      if (latest[1] >= 0) partial[u].engagers += std::exp(-volume_rate * (as_of - latest[1]));
+      partial[u].out_effort += record.effort[0];
+      partial[v].out_effort += record.effort[1];
+      const double pair_effort = record.raw_effort[0] + record.raw_effort[1];
+      partial[u].person_effort += pair_effort;
+      partial[v].person_effort += pair_effort;
+      partial[u].touched = partial[v].touched = 1;
+      begin = end;
+    }
+    std::vector<ContactMessage>().swap(contacts);
+  }
+
+  // people: every partial to its person's owner
+  begin_phase("people");
+  std::vector<PersonPartial> person(owned);
+  {
+    std::vector<std::vector<PersonMessage>> outgoing(ranks);
+    for (PersonIndex p = 0; p < person_count; ++p) {
+      if (partial[p].touched) outgoing[owners.OfPerson(p)].push_back({p, partial[p]});
+    }
+    std::vector<PersonPartial>().swap(partial);
+    for (const PersonMessage& message : comm.Exchange(outgoing)) {
+      person[message.person - first_owned].Add(message.partial);
+    }
+  }
+
+  // neighbours: sorted neighbour lists of the owned people (reciprocated pairs only)
+  begin_phase("neighbours");
+  std::vector<uint64_t> neighbour_offset(owned + 1, 0);
+  std::vector<PersonIndex> neighbours;
+  {
+    std::vector<std::vector<Edge>> outgoing(ranks);
+    const double min_effort = config.tie.neighbour_min_effort;
+    for (const graph::PairRecord& record : pairs) {
+      if (record.effort[0] >= min_effort && record.effort[1] >= min_effort) {
+        outgoing[owners.OfPerson(record.u)].push_back({record.u, record.v});
+        outgoing[owners.OfPerson(record.v)].push_back({record.v, record.u});
+      }
+    }
+    std::vector<Edge> edges = comm.Exchange(outgoing);
+    std::sort(edges.begin(), edges.end(), [](const Edge& a, const Edge& b) {
+      return a.from != b.from ? a.from < b.from : a.to < b.to;
+    });
+    neighbours.resize(edges.size());
+    for (size_t i = 0; i < edges.size(); ++i) {
+      ++neighbour_offset[edges[i].from - first_owned + 1];
+      neighbours[i] = edges[i].to;
+    }
+    for (size_t p = 0; p < owned; ++p) neighbour_offset[p + 1] += neighbour_offset[p];
+  }
+  auto neighbours_of = [&](PersonIndex p) {
+    const size_t local = p - first_owned;
+    return std::span<const PersonIndex>(neighbours.data() + neighbour_offset[local],
+                                        neighbours.data() + neighbour_offset[local + 1]);
+  };
+
+  // embeddedness, and the people's sums each pair's features need
+  begin_phase("embeddedness");
+  std::vector<NeighbourReply> facts(pairs.size());
+  {
+    std::vector<std::vector<NeighbourRequest>> requests(ranks);
+    for (uint32_t i = 0; i < pairs.size(); ++i) {
+      requests[owners.OfPerson(pairs[i].u)].push_back(
+          {pairs[i].u, pairs[i].v, static_cast<int32_t>(rank), i});
+    }
+    std::vector<NeighbourRequest> asked = comm.Exchange(requests);
+    requests.clear();
+    std::sort(asked.begin(), asked.end(),
+              [&](const NeighbourRequest& a, const NeighbourRequest& b) {
+                const int da = owners.OfPerson(a.v), db = owners.OfPerson(b.v);
+                return da != db ? da < db : a.u < b.u;
+              });
+    std::vector<std::vector<std::byte>> blobs(ranks);
+    auto append = [](std::vector<std::byte>& blob, const auto& value) {
+      const auto bytes = std::as_bytes(std::span(&value, 1));
+      blob.insert(blob.end(), bytes.begin(), bytes.end());
+    };
+    for (size_t begin = 0; begin < asked.size();) {
+      const PersonIndex u = asked[begin].u;
+      const int destination = owners.OfPerson(asked[begin].v);
+      size_t end = begin;
+      while (end < asked.size() && asked[end].u == u &&
+             owners.OfPerson(asked[end].v) == destination) {
+        ++end;
+      }
+      const std::span<const PersonIndex> list = neighbours_of(u);
+      const PersonPartial& of_u = person[u - first_owned];
+      std::vector<std::byte>& blob = blobs[destination];
+      append(blob, NeighbourHeader{u, static_cast<uint32_t>(list.size()),
+                                   static_cast<uint32_t>(end - begin), of_u.person_effort,
+                                   of_u.out_effort});
+      const auto list_bytes = std::as_bytes(list);
+      blob.insert(blob.end(), list_bytes.begin(), list_bytes.end());
+      for (size_t i = begin; i < end; ++i) {
+        append(blob, PairOfU{asked[i].v, asked[i].origin, asked[i].pair});
+      }
+      begin = end;
+    }
+    std::vector<std::span<const std::byte>> views(ranks);
+    for (int d = 0; d < ranks; ++d) views[d] = blobs[d];
+    const std::vector<std::byte> received = comm.ExchangeBytes(views);
+    blobs.clear();
+    std::vector<std::vector<NeighbourReply>> replies(ranks);
+    std::vector<PersonIndex> list;
+    for (size_t at = 0; at < received.size();) {
+      NeighbourHeader header;
+      std::memcpy(&header, received.data() + at, sizeof header);
+      at += sizeof header;
+      list.resize(header.neighbours);
+      std::memcpy(list.data(), received.data() + at, header.neighbours * sizeof(PersonIndex));
+      at += header.neighbours * sizeof(PersonIndex);
+      for (uint32_t i = 0; i < header.pairs; ++i) {
+        PairOfU pair;
+        std::memcpy(&pair, received.data() + at, sizeof pair);
+        at += sizeof pair;
+        const PersonPartial& of_v = person[pair.v - first_owned];
+        replies[pair.origin].push_back(
+            {pair.pair, score::Embeddedness(list, neighbours_of(pair.v), header.u, pair.v),
+             header.person_effort, of_v.person_effort, header.out_effort, of_v.out_effort});
+      }
+    }
+    for (const NeighbourReply& reply : comm.Exchange(replies)) facts[reply.pair] = reply;
+  }
+
+  // ties
+  begin_phase("ties");
+  std::vector<double> strength(pairs.size()), warmth(pairs.size()), live(pairs.size());
+  {
+    const auto count = static_cast<int64_t>(pairs.size());
+#pragma omp parallel for schedule(dynamic, 1024) if (count > 20000)
+    for (int64_t i = 0; i < count; ++i) {
+      const graph::PairRecord& record = pairs[i];
+      const NeighbourReply& f = facts[i];
+      const score::FeatureVector x =
+          score::PairFeatures(record, config.tie, as_of, f.embeddedness,
+                              score::Attention(record, f.effort_u, f.effort_v));
+      strength[i] = score::StrengthFromFeatures(config.tie, x);
+      warmth[i] = score::Warmth(record, config, as_of);
+      live[i] = strength[i] * warmth[i];
+    }
+  }
+
+  // graph: w(u->v) = live * effort(u->v) / out_effort(u), at the owner of v
+  begin_phase("graph");
+  std::vector<InEdge> in_edges;
+  std::vector<double> out_weight(owned, 0.0);
+  std::vector<uint64_t> tie_offset(owned + 1, 0);
+  std::vector<double> tie_strengths;
+  {
+    std::vector<std::vector<InEdge>> edges(ranks);
+    std::vector<std::vector<TieShare>> shares(ranks);
+    for (size_t i = 0; i < pairs.size(); ++i) {
+      const graph::PairRecord& record = pairs[i];
+      double w_uv = 0, w_vu = 0;
+      if (record.effort[0] > 0) {
+        w_uv = live[i] * record.effort[0] / facts[i].out_effort_u;
+        edges[owners.OfPerson(record.v)].push_back({record.v, record.u, w_uv});
+      }
+      if (record.effort[1] > 0) {
+        w_vu = live[i] * record.effort[1] / facts[i].out_effort_v;
+        edges[owners.OfPerson(record.u)].push_back({record.u, record.v, w_vu});
+      }
+      shares[owners.OfPerson(record.u)].push_back({record.u, live[i], w_uv});
+      shares[owners.OfPerson(record.v)].push_back({record.v, live[i], w_vu});
+    }
+    in_edges = comm.Exchange(edges);
+    const std::vector<TieShare> received = comm.Exchange(shares);
+    for (const TieShare& share : received) {
+      out_weight[share.person - first_owned] += share.out_weight;
+      ++tie_offset[share.person - first_owned + 1];
+    }
+    for (size_t p = 0; p < owned; ++p) tie_offset[p + 1] += tie_offset[p];
+    tie_strengths.resize(received.size());
+    std::vector<uint64_t> cursor(tie_offset.begin(), tie_offset.end() - 1);
+    for (const TieShare& share : received) {
+      tie_strengths[cursor[share.person - first_owned]++] = share.live;
+    }
+  }
+
+  // The in-edges as CSR by local target; sources renumbered: owned people first, then the
+  // remote ones (ghosts) grouped by owner, in the order their owners will send their standing.
+  std::vector<uint64_t> in_offset(owned + 1, 0);
+  std::vector<uint32_t> in_source(in_edges.size());
+  std::vector<double> in_weight(in_edges.size());
+  std::vector<std::vector<PersonIndex>> send_lists;  // per rank: whose standing it needs from us
+  std::vector<uint64_t> ghost_start(ranks + 1, 0);   // ghosts of each owner, in value order
+  uint64_t boundary_minimum = 0;  // distinct (source, other rank) pairs: the least to exchange
+  {
+    std::sort(in_edges.begin(), in_edges.end(), [](const InEdge& a, const InEdge& b) {
+      return a.target != b.target ? a.target < b.target : a.source < b.source;
+    });
+    std::vector<PersonIndex> ghosts;
+    for (const InEdge& edge : in_edges) {
+      ++in_offset[edge.target - first_owned + 1];
+      if (owners.OfPerson(edge.source) != rank) ghosts.push_back(edge.source);
+    }
+    for (size_t p = 0; p < owned; ++p) in_offset[p + 1] += in_offset[p];
+    std::sort(ghosts.begin(), ghosts.end());  // block ownership: sorted ids are grouped by owner
+    ghosts.erase(std::unique(ghosts.begin(), ghosts.end()), ghosts.end());
+    boundary_minimum = comm.Sum(uint64_t{ghosts.size()});
+    std::vector<std::vector<PersonIndex>> wanted(ranks);
+    for (PersonIndex g : ghosts) wanted[owners.OfPerson(g)].push_back(g);
+    for (int r = 0; r < ranks; ++r) ghost_start[r + 1] = ghost_start[r] + wanted[r].size();
+    for (size_t i = 0; i < in_edges.size(); ++i) {
+      const PersonIndex source = in_edges[i].source;
+      in_source[i] = owners.OfPerson(source) == rank
+                         ? source - first_owned
+                         : static_cast<uint32_t>(
+                               owned + (std::lower_bound(ghosts.begin(), ghosts.end(), source) -
+                                        ghosts.begin()));
+      in_weight[i] = in_edges[i].weight;
+    }
+    std::vector<InEdge>().swap(in_edges);
+    // Tell each owner whom we need; learn whom each rank needs from us.
+    std::vector<uint64_t> from;
+    std::vector<std::span<const std::byte>> views(ranks);
+    for (int r = 0; r < ranks; ++r) views[r] = std::as_bytes(std::span(wanted[r]));
+    const std::vector<std::byte> asked = comm.ExchangeBytes(views, &from);
+    send_lists.resize(ranks);
+    for (int r = 0; r < ranks; ++r) {
+      send_lists[r].resize((from[r + 1] - from[r]) / sizeof(PersonIndex));
+      if (!send_lists[r].empty()) {
+        std::memcpy(send_lists[r].data(), asked.data() + from[r], from[r + 1] - from[r]);
+      }
+    }
+  }
+
+  // propagation
+  begin_phase("propagation");
+  const RapportConfig& rc = config.rapport;
+  const double n = static_cast<double>(person_count);
+  std::vector<double> standing(owned, 1.0 / n), next(owned);
+  std::vector<double> values(owned + ghost_start[ranks]);
+  int iterations = 0;
+  {
+    std::vector<std::vector<double>> outgoing(ranks);
+    std::vector<std::span<const std::byte>> views(ranks);
+    const auto local = static_cast<int64_t>(owned);
+    for (int iteration = 0; iteration < rc.max_iterations; ++iteration) {
+      for (int r = 0; r < ranks; ++r) {
+        outgoing[r].resize(send_lists[r].size());
+        for (size_t i = 0; i < send_lists[r].size(); ++i) {
+          outgoing[r][i] = standing[send_lists[r][i] - first_owned];
+        }
+        views[r] = std::as_bytes(std::span(outgoing[r]));
+      }
+      const std::vector<std::byte> ghost_values = comm.ExchangeBytes(views);
+      std::copy(standing.begin(), standing.end(), values.begin());
+      if (!ghost_values.empty()) {
+        std::memcpy(values.data() + owned, ghost_values.data(), ghost_values.size());
+      }
+      double leak = 0;
+      for (size_t p = 0; p < owned; ++p) leak += standing[p] * (1.0 - out_weight[p]);
+      leak = comm.Sum(leak);
+      const double base = (1.0 - rc.damping) / n + rc.damping * leak / n;
+      double change = 0;
+#pragma omp parallel for reduction(+ : change) schedule(dynamic, 4096) if (local > 50000)
+      for (int64_t v = 0; v < local; ++v) {
+        double incoming = 0;
+        for (uint64_t i = in_offset[v]; i < in_offset[v + 1]; ++i) {
+          incoming += values[in_source[i]] * in_weight[i];
+        }
+        next[v] = base + rc.damping * incoming;
+        change += std::fabs(next[v] - standing[v]);
+      }
+      standing.swap(next);
+      iterations = iteration + 1;
+      if (comm.Sum(change) < rc.tolerance) break;
+    }
+  }
+
+  // rapport: depth and breadth, and both raw scores, of the scored people this rank owns
+  begin_phase("rapport");
+  std::vector<PersonIndex> scored;
+  std::vector<score::RapportComponents> rapport;
+  std::vector<score::VolumeComponents> volume;
+  std::vector<double> volume_raw, rapport_raw;
+  for (size_t p = 0; p < owned; ++p) {
+    if (!person[p].active) continue;
+    scored.push_back(static_cast<PersonIndex>(first_owned + p));
+    score::VolumeComponents v{person[p].activity, person[p].amplification, person[p].engagers,
+                              person[p].mentions, 0};
+    v.raw = score::VolumeRaw(config.volume, v);
+    volume.push_back(v);
+    rapport.push_back(score::RapportOf(
+        rc, standing[p], person_count,
+        {tie_strengths.data() + tie_offset[p], tie_strengths.data() + tie_offset[p + 1]}));
+    volume_raw.push_back(v.raw);
+    rapport_raw.push_back(rapport.back().raw);
+  }
+
+  // normalise
+  begin_phase("normalise");
+  const uint64_t scored_total = comm.Sum(uint64_t{scored.size()});
+  score::CurveReference volume_reference, rapport_reference;
+  if (scored_total > 0) {
+    volume_reference = DistributedReference(comm, volume_raw, scored_total);
+    rapport_reference = DistributedReference(comm, rapport_raw, scored_total);
+  }
+
+  // write: one part per rank under the staging directory, published by rank 0
+  begin_phase("write");
+  std::string staging = options.out_dir + ".incomplete";
+  {
+    Status prepared = Status::Ok();
+    if (rank == 0) {
+      Result<std::string> made = report::PrepareStaging(options.out_dir);
+      prepared = made.status();
+    }
+    RAPPORT_RETURN_IF_ERROR(Agree(comm, prepared, phase));
+    std::string text(report::PeopleCsvHeader());
+    for (size_t j = 0; j < scored.size(); ++j) {
+      const PersonIndex p = scored[j];
+      const std::string name = shard.NameOf(p);
+      report::AppendPeopleRow(
+          text,
+          {shard.IdOf(p), name, score::CurveScore(config.curve, volume_reference, volume_raw[j]),
+           score::CurveScore(config.curve, rapport_reference, rapport_raw[j]), volume_raw[j],
+           rapport_raw[j], rapport[j].standing,
+           static_cast<int64_t>(tie_offset[p - first_owned + 1] - tie_offset[p - first_owned]),
+           rapport[j].strong_ties});
+    }
+    Status written =
+        report::WriteTextFile(staging + "/" + report::PartFileName("people", rank), text);
+    if (written.ok()) {
+      text.assign(report::TiesCsvHeader());
+      for (size_t i = 0; i < pairs.size(); ++i) {
+        const graph::PairRecord& record = pairs[i];
+        report::AppendTieRow(text, {shard.IdOf(record.u), shard.IdOf(record.v), record.count[0],
+                                    record.count[1], strength[i], warmth[i]});
+      }
+      written = report::WriteTextFile(staging + "/" + report::PartFileName("ties", rank), text);
+    }
+    RAPPORT_RETURN_IF_ERROR(Agree(comm, written, phase));
+  }
+  const uint64_t pair_total = comm.Sum(uint64_t{pairs.size()});
+
+  // Timings and traffic of every phase, gathered on rank 0 with the summary.
+  const std::vector<PhaseTotals>& phases = comm.EndPhases();
+  report::ScoreSummary summary;
+  summary.as_of = as_of;
+  summary.events = static_cast<int64_t>(events);
+  summary.people = static_cast<int64_t>(scored_total);
+  summary.pairs = static_cast<int64_t>(pair_total);
+  summary.propagation_iterations = iterations;
+  summary.parts = ranks;
+  summary.volume_reference = volume_reference;
+  summary.rapport_reference = rapport_reference;
+  for (const PhaseTotals& totals : phases) {
+    report::PhaseRecord record;
+    record.name = totals.name;
+    record.seconds_by_rank = comm.GatherToRoot(totals.seconds);
+    record.bytes_sent = comm.Sum(totals.bytes_sent);
+    summary.phases.push_back(std::move(record));
+  }
+  Status published = Status::Ok();
+  if (rank == 0) {
+    published = report::WriteTextFile(staging + "/summary.json", report::SummaryJson(summary));
+    if (published.ok()) published = report::PublishStaging(staging, options.out_dir);
+  }
+  RAPPORT_RETURN_IF_ERROR(Agree(comm, published, "publish"));
+  if (rank == 0) {
+    fmt::print(stderr, "scored {} people and {} pairs on {} ranks; {} propagation iterations\n",
+               scored_total, pair_total, ranks, iterations);
+    fmt::print(stderr, "{:<14} {:>10} {:>10} {:>12}\n", "phase", "max s", "min s", "sent");
+    for (const report::PhaseRecord& record : summary.phases) {
+      const auto [least, most] =
+          std::minmax_element(record.seconds_by_rank.begin(), record.seconds_by_rank.end());
+      fmt::print(stderr, "{:<14} {:>10.2f} {:>10.2f} {:>12}\n", record.name, *most, *least,
+                 Bytes(record.bytes_sent));
+    }
+    for (const report::PhaseRecord& record : summary.phases) {
+      if (record.name != "propagation" || iterations == 0) continue;
+      // The least any scheme can send: each boundary standing once to each rank that reads it.
+      fmt::print(stderr,
+                 "propagation sent {} per iteration; the boundary minimum is {} ({} standings "
+                 "of 8 bytes)\n",
+                 Bytes(record.bytes_sent / iterations), Bytes(boundary_minimum * 8),
+                 boundary_minimum);
+    }
+    fmt::print(stderr, "wrote {}\n", options.out_dir);
+  }
+  return Status::Ok();
+}
+
+}  // namespace rapport::distributed
