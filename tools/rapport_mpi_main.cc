@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
+#include "rapport/core/huge_pages.h"
 #include "rapport/core/time.h"
 #include "rapport/distributed/distributed_score.h"
 
@@ -76,6 +77,7 @@ int Run(int argc, char** argv, int rank) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  rapport::ReexecWithHugePageMalloc(argv);  // before MPI starts: the process is replaced
   int provided = 0;
   MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
   int rank = 0;

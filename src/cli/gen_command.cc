@@ -3,6 +3,7 @@
 // otherwise (standard output with "-"). Streams: memory does not grow with --events. Progress
 // goes to standard error every 10 million events.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <chrono>
 #include <cstdio>
@@ -10,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "context.h"
 #include "rapport/cli/app.h"
@@ -24,6 +26,7 @@ struct GenArgs {
   scenario::GeneratorOptions options;
   std::string out = "-";
   std::string start = "2015-01-01";
+  int split = 1;  // binary output in this many files, one after another in time
 };
 
 bool EndsWith(const std::string& text, const std::string& suffix) {
@@ -89,12 +92,20 @@ int RunGen(const GenArgs& args) {
   if (!start.ok()) return Fail(start.status(), "--start takes a date such as 2015-01-01");
   settings.options.start_time = *start;
   const bool binary = EndsWith(args.out, ".bin");
+  if (args.split > 1 && !binary) {
+    return Fail(InvalidArgument("--split writes binary files: give an --out ending in .bin"));
+  }
   std::unique_ptr<CsvEventWriter> csv;
-  std::optional<ingest::BinaryEventWriter> bin;
+  std::vector<ingest::BinaryEventWriter> bin;  // one per file of --split
+  std::vector<std::string> paths;
   if (binary) {
-    Result<ingest::BinaryEventWriter> opened = ingest::BinaryEventWriter::Open(args.out);
-    if (!opened.ok()) return Fail(opened.status());
-    bin.emplace(std::move(*opened));
+    const std::string stem = args.out.substr(0, args.out.size() - 4);
+    for (int k = 0; k < args.split; ++k) {
+      paths.push_back(args.split == 1 ? args.out : fmt::format("{}-{}.bin", stem, k));
+      Result<ingest::BinaryEventWriter> opened = ingest::BinaryEventWriter::Open(paths.back());
+      if (!opened.ok()) return Fail(opened.status());
+      bin.push_back(std::move(*opened));
+    }
   } else {
     Result<std::unique_ptr<CsvEventWriter>> opened = CsvEventWriter::Open(args.out);
     if (!opened.ok()) return Fail(opened.status());
@@ -104,7 +115,14 @@ int RunGen(const GenArgs& args) {
   uint64_t written = 0;
   Status status =
       scenario::GenerateEvents(settings.options, [&](const ingest::BinaryEvent& event) -> Status {
-        RAPPORT_RETURN_IF_ERROR(binary ? bin->Write(event) : csv->Write(event));
+        if (binary) {
+          // Equal shares of the events, in time order: file k holds the k-th share.
+          const auto file = static_cast<size_t>(static_cast<unsigned __int128>(written) *
+                                                bin.size() / settings.options.events);
+          RAPPORT_RETURN_IF_ERROR(bin[file].Write(event));
+        } else {
+          RAPPORT_RETURN_IF_ERROR(csv->Write(event));
+        }
         if (++written % 10'000'000 == 0) {
           const double seconds =
               std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
@@ -113,13 +131,18 @@ int RunGen(const GenArgs& args) {
         }
         return Status::Ok();
       });
-  if (status.ok()) status = binary ? bin->Close() : csv->Close();
+  for (ingest::BinaryEventWriter& writer : bin) {
+    if (status.ok()) status = writer.Close();
+  }
+  if (status.ok() && csv) status = csv->Close();
   if (!status.ok()) return Fail(status);
   if (args.out != "-") {
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
     fmt::print("wrote {} events among {} people to {} ({}, {:.1f} s)\n", written,
-               settings.options.people, args.out, binary ? "binary" : "CSV", seconds);
+               settings.options.people,
+               paths.size() > 1 ? fmt::format("{}", fmt::join(paths, " ")) : args.out,
+               binary ? "binary" : "CSV", seconds);
   }
   return kExitOk;
 }
@@ -140,6 +163,12 @@ void AddGenCommand(CLI::App& app, int* exit_code) {
       ->add_option("--out", args->out,
                    "output file: binary event format when it ends in .bin, event CSV "
                    "otherwise; - for standard output (CSV)")
+      ->capture_default_str();
+  command
+      ->add_option("--split", args->split,
+                   "binary output in N files cut by time, FILE-0.bin .. FILE-(N-1).bin "
+                   "(inputs for rapport-mpi, which gives whole files to ranks)")
+      ->check(CLI::Range(1, 4096))
       ->capture_default_str();
   command->add_option("--start", args->start, "the first day of the log")->capture_default_str();
   command->add_option("--years", args->options.years, "how many years the log spans")

@@ -1,6 +1,8 @@
 #include "rapport/distributed/distributed_score.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <bit>
@@ -392,6 +394,8 @@ Status ScoreDistributed(const ScoreOptions& options) {
   std::vector<ContactMessage> contacts;
   {
     std::vector<std::vector<ContactMessage>> outgoing(ranks);
+    // Pairs spread evenly by hash: each destination gets about its share of the contacts.
+    for (auto& to : outgoing) to.reserve(log.target_offset[event_end] / ranks * 21 / 20 + 64);
     const double window_start = as_of - config.volume.window_days * kSecondsPerDay;
     const double volume_rate = std::log(2.0) / (config.volume.half_life_days * kSecondsPerDay);
     for (size_t e = 0; e < event_end; ++e) {
@@ -418,6 +422,9 @@ Status ScoreDistributed(const ScoreOptions& options) {
             {u, v, shard.order[e], graph::ContactOf(log, config.effort, e, u)});
       }
     }
+    // The events are in the contacts now: free them before the exchange doubles the memory.
+    shard.log = EventLog{};
+    std::vector<uint64_t>().swap(shard.order);
     contacts = comm.Exchange(outgoing);
   }
 
@@ -796,6 +803,8 @@ Status ScoreDistributed(const ScoreOptions& options) {
   summary.parts = ranks;
   summary.volume_reference = volume_reference;
   summary.rapport_reference = rapport_reference;
+  summary.boundary_standings = static_cast<int64_t>(boundary_minimum);
+  summary.edges = static_cast<int64_t>(comm.Sum(uint64_t{in_source.size()}));
   for (const PhaseTotals& totals : phases) {
     report::PhaseRecord record;
     record.name = totals.name;
@@ -803,6 +812,9 @@ Status ScoreDistributed(const ScoreOptions& options) {
     record.bytes_sent = comm.Sum(totals.bytes_sent);
     summary.phases.push_back(std::move(record));
   }
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  summary.peak_rss_mib_by_rank = comm.GatherToRoot(static_cast<double>(usage.ru_maxrss) / 1024);
   Status published = Status::Ok();
   if (rank == 0) {
     published = report::WriteTextFile(staging + "/summary.json", report::SummaryJson(summary));
@@ -828,6 +840,8 @@ Status ScoreDistributed(const ScoreOptions& options) {
                  Bytes(record.bytes_sent / iterations), Bytes(boundary_minimum * 8),
                  boundary_minimum);
     }
+    fmt::print(stderr, "peak memory by rank (MiB): {:.0f}\n",
+               fmt::join(summary.peak_rss_mib_by_rank, " "));
     fmt::print(stderr, "wrote {}\n", options.out_dir);
   }
   return Status::Ok();

@@ -72,25 +72,39 @@ const std::vector<PhaseTotals>& Communicator::EndPhases() {
 
 std::vector<std::byte> Communicator::ExchangeBytes(
     const std::vector<std::span<const std::byte>>& outgoing, std::vector<uint64_t>* source_start) {
+  std::vector<std::byte> received;
+  ExchangeInto(
+      outgoing,
+      [&received](uint64_t total) {
+        received.resize(total);
+        return received.data();
+      },
+      source_start);
+  return received;
+}
+
+void Communicator::ExchangeInto(const std::vector<std::span<const std::byte>>& outgoing,
+                                const std::function<std::byte*(uint64_t)>& receive_buffer,
+                                std::vector<uint64_t>* source_start) {
   std::vector<uint64_t> send_counts(size_), receive_counts(size_);
   for (int d = 0; d < size_; ++d) send_counts[d] = outgoing[d].size();
   MPI_Alltoall(send_counts.data(), 1, MPI_UINT64_T, receive_counts.data(), 1, MPI_UINT64_T, comm_);
   std::vector<uint64_t> start(size_ + 1, 0);
   for (int s = 0; s < size_; ++s) start[s + 1] = start[s] + receive_counts[s];
-  std::vector<std::byte> received(start[size_]);
+  std::byte* received = receive_buffer(start[size_]);
   std::vector<MPI_Request> requests;
   for (int s = 0; s < size_; ++s) {
     if (s == rank_) continue;
     for (uint64_t at = 0; at < receive_counts[s]; at += kMaxMessageBytes) {
       const auto count = static_cast<int>(std::min(kMaxMessageBytes, receive_counts[s] - at));
       requests.emplace_back();
-      MPI_Irecv(received.data() + start[s] + at, count, MPI_BYTE, s, 0, comm_, &requests.back());
+      MPI_Irecv(received + start[s] + at, count, MPI_BYTE, s, 0, comm_, &requests.back());
     }
   }
   for (int d = 0; d < size_; ++d) {
     if (d == rank_) {
       if (!outgoing[d].empty()) {
-        std::memcpy(received.data() + start[d], outgoing[d].data(), outgoing[d].size());
+        std::memcpy(received + start[d], outgoing[d].data(), outgoing[d].size());
       }
       continue;
     }
@@ -103,7 +117,6 @@ std::vector<std::byte> Communicator::ExchangeBytes(
   }
   MPI_Waitall(static_cast<int>(requests.size()), requests.data(), MPI_STATUSES_IGNORE);
   if (source_start != nullptr) *source_start = std::move(start);
-  return received;
 }
 
 double Communicator::Sum(double value) {

@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <span>
 #include <string>
 #include <type_traits>
@@ -47,9 +48,11 @@ class Communicator {
     static_assert(std::is_trivially_copyable_v<T>);
     std::vector<std::span<const std::byte>> bytes(outgoing.size());
     for (size_t d = 0; d < outgoing.size(); ++d) bytes[d] = std::as_bytes(std::span(outgoing[d]));
-    std::vector<std::byte> received = ExchangeBytes(bytes);
-    std::vector<T> records(received.size() / sizeof(T));
-    if (!records.empty()) std::memcpy(records.data(), received.data(), received.size());
+    std::vector<T> records;
+    ExchangeInto(bytes, [&records](uint64_t total) {
+      records.resize(total / sizeof(T));
+      return reinterpret_cast<std::byte*>(records.data());
+    });
     return records;
   }
   // The same for byte streams; also returns where each source's bytes start.
@@ -68,6 +71,10 @@ class Communicator {
   MPI_Comm comm() const { return comm_; }
 
  private:
+  // The exchange itself; `receive_buffer(total)` returns where the total bytes received go.
+  void ExchangeInto(const std::vector<std::span<const std::byte>>& outgoing,
+                    const std::function<std::byte*(uint64_t)>& receive_buffer,
+                    std::vector<uint64_t>* source_start = nullptr);
   void CountSent(uint64_t bytes) { phases_.back().bytes_sent += bytes; }
 
   MPI_Comm comm_;

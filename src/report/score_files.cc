@@ -43,16 +43,16 @@ std::string_view PeopleCsvHeader() {
 void AppendPeopleRow(std::string& out, const PeopleRow& row) {
   fmt::format_to(std::back_inserter(out), "{},", row.id);
   AppendCsvText(out, row.name);
-  fmt::format_to(std::back_inserter(out), ",{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{},{}\n",
-                 row.volume_score, row.rapport_score, row.volume_raw, row.rapport_raw, row.standing,
-                 row.ties, row.strong_ties);
+  fmt::format_to(std::back_inserter(out), ",{},{},{},{},{},{},{}\n", row.volume_score,
+                 row.rapport_score, row.volume_raw, row.rapport_raw, row.standing, row.ties,
+                 row.strong_ties);
 }
 
 std::string_view TiesCsvHeader() { return "u,v,count_uv,count_vu,strength,warmth\n"; }
 
 void AppendTieRow(std::string& out, const TieRow& row) {
-  fmt::format_to(std::back_inserter(out), "{},{},{},{},{:.17g},{:.17g}\n", row.u, row.v,
-                 row.count_uv, row.count_vu, row.strength, row.warmth);
+  fmt::format_to(std::back_inserter(out), "{},{},{},{},{},{}\n", row.u, row.v, row.count_uv,
+                 row.count_vu, row.strength, row.warmth);
 }
 
 std::string SummaryJson(const ScoreSummary& summary) {
@@ -74,6 +74,11 @@ std::string SummaryJson(const ScoreSummary& summary) {
     for (double seconds : phase.seconds_by_rank) json.Number(seconds);
     json.EndArray().EndObject();
   }
+  json.EndArray();
+  json.Key("boundary_standings").Int(summary.boundary_standings);
+  json.Key("edges").Int(summary.edges);
+  json.Key("peak_rss_mib_by_rank").BeginArray();
+  for (double mib : summary.peak_rss_mib_by_rank) json.Number(mib);
   json.EndArray();
   json.EndObject();
   return json.str() + "\n";

@@ -9,7 +9,8 @@
 //                           are person ids)
 //
 // A single process writes part 00000 only; a distributed run writes one part per rank. Rows are
-// in no particular order across parts. Numbers carry 17 significant digits.
+// in no particular order across parts. Numbers are written in their shortest form that reads back
+// exactly.
 //
 // A directory is published whole: it is written under DIR.incomplete and renamed to DIR at the
 // end, replacing the previous one, so DIR never holds a partial result.
@@ -60,6 +61,11 @@ struct ScoreSummary {
   int parts = 1;
   score::CurveReference volume_reference, rapport_reference;
   std::vector<PhaseRecord> phases;
+  std::vector<double> peak_rss_mib_by_rank;  // distributed runs: each rank's peak memory
+  // Distributed runs: the standings a propagation iteration must send at least (one per
+  // person and other rank that reads it).
+  int64_t boundary_standings = 0;
+  int64_t edges = 0;  // distributed runs: directed edges of the propagation graph
 };
 std::string SummaryJson(const ScoreSummary& summary);
 
