@@ -96,6 +96,7 @@ per_iteration = prop["bytes_sent"] / iterations
 ratio = per_iteration / minimum if minimum else float("nan")
 print(f"Propagation: {per_iteration / 2**20:,.1f} MiB sent per iteration; the boundary minimum "
       f"is {minimum / 2**20:,.1f} MiB ({s['boundary_standings']:,} standings of 8 bytes); "
-      f"ratio {ratio:.2f}.")
+      f"ratio {ratio:.2f}; {per_iteration / max(1, s['edges']):.2f} bytes per edge per "
+      f"iteration over {s['edges']:,} directed edges.")
 PY
 done
