@@ -35,8 +35,10 @@ def rows(d, kind, key):
             out[key(r)] = r
     return out
 worst = 0.0
+counts = {}
 for kind, key in (("people", lambda r: r["id"]), ("ties", lambda r: (r["u"], r["v"]))):
     a, b = rows(sys.argv[1], kind, key), rows(sys.argv[2], kind, key)
+    counts[kind] = len(a)
     if a.keys() != b.keys():
         sys.exit(f"check failed: {kind} differ ({len(a)} against {len(b)} rows)")
     for k, r in a.items():
@@ -49,7 +51,8 @@ for kind, key in (("people", lambda r: r["id"]), ("ties", lambda r: (r["u"], r["
                 worst = max(worst, abs(float(value) - float(other)))
 if worst > 1e-9:
     sys.exit(f"check failed: largest difference {worst:.1e}")
-print(f"check passed: {len(a)} people, largest difference {worst:.1e}", file=sys.stderr)
+print(f"check passed: {counts['people']} people and {counts['ties']} pairs, largest difference "
+      f"{worst:.1e}", file=sys.stderr)
 PY
 }
 
