@@ -67,10 +67,10 @@ int Run(int argc, char** argv, int rank) {
   }
   const rapport::Status status = rapport::distributed::ScoreDistributed(options);
   if (status.ok()) return kExitOk;
-  // The rank that failed says why; rank 0 also says that the job stopped.
-  if (status.code() != rapport::StatusCode::kAborted || rank == 0) {
-    fmt::print(stderr, "error: {}\n", status.message());
-  }
+  // A rank's own failure is reported by that rank (its message starts "rank R,"); a failure
+  // every rank shares (bad options, no events) and the news that the job stopped, by rank 0.
+  const bool own = status.message().rfind(fmt::format("rank {},", rank), 0) == 0;
+  if (own || rank == 0) fmt::print(stderr, "error: {}\n", status.message());
   return kExitFailure;
 }
 

@@ -101,7 +101,9 @@ int RunGen(const GenArgs& args) {
   if (binary) {
     const std::string stem = args.out.substr(0, args.out.size() - 4);
     for (int k = 0; k < args.split; ++k) {
-      paths.push_back(args.split == 1 ? args.out : fmt::format("{}-{}.bin", stem, k));
+      // Zero-padded so that a shell glob (log-*.bin) lists the files in time order.
+      const int width = static_cast<int>(std::to_string(args.split - 1).size());
+      paths.push_back(args.split == 1 ? args.out : fmt::format("{}-{:0{}}.bin", stem, k, width));
       Result<ingest::BinaryEventWriter> opened = ingest::BinaryEventWriter::Open(paths.back());
       if (!opened.ok()) return Fail(opened.status());
       bin.push_back(std::move(*opened));
@@ -165,9 +167,11 @@ void AddGenCommand(CLI::App& app, int* exit_code) {
                    "otherwise; - for standard output (CSV)")
       ->capture_default_str();
   command
-      ->add_option("--split", args->split,
-                   "binary output in N files cut by time, FILE-0.bin .. FILE-(N-1).bin "
-                   "(inputs for rapport-mpi, which gives whole files to ranks)")
+      ->add_option(
+          "--split", args->split,
+          "binary output in N files cut by time: FILE-0.bin to FILE-3.bin for 4, FILE-00.bin to "
+          "FILE-15.bin for 16 "
+          "(inputs for rapport-mpi, which gives whole files to ranks)")
       ->check(CLI::Range(1, 4096))
       ->capture_default_str();
   command->add_option("--start", args->start, "the first day of the log")->capture_default_str();

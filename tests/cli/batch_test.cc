@@ -59,5 +59,27 @@ TEST_F(CliBatchTest, GenCsvAndBinaryHoldTheSameEvents) {
   EXPECT_THAT(mixed.err, HasSubstr("mixes binary event files with text formats"));
 }
 
+TEST_F(CliBatchTest, SplitFilesHoldTheSameLogInTimeOrder) {
+  ASSERT_EQ(Run("gen --people 80 --events 4000 --seed 3 --out whole.bin").exit_code, 0);
+  ASSERT_EQ(Run("gen --people 80 --events 4000 --seed 3 --split 12 --out part.bin").exit_code, 0);
+  // Zero-padded numbers: the shell's glob lists part-00 .. part-11 in time order.
+  EXPECT_TRUE(std::filesystem::exists(dir_ / "part-00.bin"));
+  EXPECT_TRUE(std::filesystem::exists(dir_ / "part-11.bin"));
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "part-12.bin"));
+  RunResult whole = Run("score --input whole.bin --format csv --out whole-scores");
+  RunResult split = Run("score --input part-*.bin --format csv --out split-scores");
+  ASSERT_EQ(whole.exit_code, 0) << whole.err;
+  ASSERT_EQ(split.exit_code, 0) << split.err;
+  EXPECT_EQ(whole.out, split.out);
+  EXPECT_EQ(ReadFile("whole-scores/ties-00000.csv"), ReadFile("split-scores/ties-00000.csv"));
+  EXPECT_FALSE(ReadFile("split-scores/summary.json").empty());
+  RunResult csv_split = Run("gen --people 80 --events 400 --split 2 --out part.csv");
+  EXPECT_NE(csv_split.exit_code, 0);
+  EXPECT_THAT(csv_split.err, HasSubstr("--split writes binary files"));
+  RunResult out_without_input = Run("score --out somewhere");
+  EXPECT_NE(out_without_input.exit_code, 0);
+  EXPECT_THAT(out_without_input.err, HasSubstr("--input"));
+}
+
 }  // namespace
 }  // namespace rapport::cli::testing

@@ -80,7 +80,10 @@ Scored ScoreSmallLog(double as_of) {
 class ScoreFilesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / "rapport_score_files_test";
+    // One directory per test: CTest runs the tests of this suite in parallel.
+    dir_ = fs::temp_directory_path() /
+           (std::string("rapport_score_files_") +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
