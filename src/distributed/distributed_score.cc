@@ -8,18 +8,16 @@
 #include <bit>
 #include <cmath>
 #include <limits>
-#include <numeric>
 
 #include "exchange.h"
 #include "rapport/core/time.h"
 #include "rapport/graph/pair_table.h"
-#include "rapport/ingest/binary_events.h"
-#include "rapport/ingest/reader.h"
 #include "rapport/report/score_files.h"
 #include "rapport/score/curve.h"
 #include "rapport/score/scorer.h"
 #include "rapport/score/tie_strength.h"
 #include "rapport/score/volume.h"
+#include "shard.h"
 
 namespace rapport::distributed {
 namespace {
@@ -56,140 +54,6 @@ class Owners {
   uint64_t person_count_;
 };
 
-// ---- read -----------------------------------------------------------------------------------
-
-// This rank's events, time-sorted, with global person numbers. `order` is each event's place in
-// the single-process log (file, then record), which breaks ties in time as that log does.
-struct Shard {
-  EventLog log;  // person columns unused
-  std::vector<uint64_t> order;
-  uint64_t person_count = 0;
-  std::vector<int64_t> person_id;  // text inputs: every person's id and name; binary: empty
-  std::vector<std::string> person_name;
-  uint64_t rejected = 0;
-  std::string first_reject;
-
-  int64_t IdOf(PersonIndex p) const { return person_id.empty() ? p : person_id[p]; }
-  std::string NameOf(PersonIndex p) const {
-    return person_name.empty() ? std::to_string(p) : person_name[p];
-  }
-};
-
-void CopyEvent(EventLog& into, const EventLog& from, size_t e) {
-  into.event_id.push_back(from.event_id[e]);
-  into.time.push_back(from.time[e]);
-  into.channel.push_back(from.channel[e]);
-  into.kind.push_back(from.kind[e]);
-  into.actor.push_back(from.actor[e]);
-  into.is_private.push_back(from.is_private[e]);
-  into.duration.push_back(from.duration[e]);
-  into.effort_override.push_back(from.effort_override[e]);
-  into.valence.push_back(from.valence[e]);
-  into.targets.insert(into.targets.end(), from.targets.begin() + from.target_offset[e],
-                      from.targets.begin() + from.target_offset[e + 1]);
-  into.target_offset.push_back(into.targets.size());
-}
-
-constexpr int kOrderFileShift = 40;  // order = file << 40 | event number in the file
-
-Status ReadBinaryShare(const ScoreOptions& options, Communicator& comm, Shard& shard) {
-  const auto files = static_cast<int>(options.inputs.size());
-  const int ranks = comm.size(), rank = comm.rank();
-  // At least a file per rank: whole files. Fewer: every rank reads all, keeps every ranks-th.
-  const bool whole_files = files >= ranks;
-  const int first_file = whole_files ? rank * files / ranks : 0;
-  const int end_file = whole_files ? (rank + 1) * files / ranks : files;
-  uint64_t seen = 0;  // accepted events so far, over the files this rank reads
-  PersonIndex max_person = 0;
-  bool any = false;
-  for (int f = first_file; f < end_file; ++f) {
-    const std::string& path = options.inputs[f];
-    uint64_t in_file = 0;
-    RAPPORT_ASSIGN_OR_RETURN(
-        ingest::BinaryReadCounts counts,
-        ingest::ReadBinaryEvents(
-            path,
-            [&](const ingest::BinaryEvent& event) {
-              max_person = std::max(max_person, event.actor);
-              for (uint32_t target : event.targets) max_person = std::max(max_person, target);
-              any = true;
-              if (whole_files || seen % ranks == static_cast<uint64_t>(rank)) {
-                ingest::AppendEvent(shard.log, event);
-                shard.order.push_back((uint64_t(f) << kOrderFileShift) | in_file);
-              }
-              ++seen;
-              ++in_file;
-              return Status::Ok();
-            },
-            [&](ingest::BinaryReject&& reject) {
-              if (shard.first_reject.empty()) {
-                shard.first_reject =
-                    fmt::format("{}, byte {}: {}", path, reject.offset, reject.reason);
-              }
-            }));
-    // When every rank reads every file, rank 0 alone counts the rejects.
-    if (whole_files || rank == 0) shard.rejected += counts.rejected;
-  }
-  shard.person_count = any ? uint64_t{max_person} + 1 : 0;  // this rank's; the job's is the max
-  return Status::Ok();
-}
-
-Status ReadTextShare(const ScoreOptions& options, Communicator& comm, Shard& shard) {
-  ingest::ReadOptions read_options;
-  RAPPORT_ASSIGN_OR_RETURN(read_options.format, ingest::ParseFormat(options.input_format));
-  std::vector<Event> events;
-  for (const std::string& path : options.inputs) {
-    RAPPORT_RETURN_IF_ERROR(ingest::ReadFile(
-                                path, read_options,
-                                [&events](Event&& event) {
-                                  events.push_back(std::move(event));
-                                  return Status::Ok();
-                                },
-                                [&shard](ingest::Reject&& reject) {
-                                  if (shard.rejected++ == 0) {
-                                    shard.first_reject = fmt::format("{}:{}: {}", reject.file,
-                                                                     reject.line, reject.reason);
-                                  }
-                                })
-                                .status());
-  }
-  if (comm.rank() != 0) shard.rejected = 0;  // every rank saw them all; rank 0 counts
-  EventLog log = EventLogFromEvents(events);
-  const auto ranks = static_cast<size_t>(comm.size());
-  for (size_t e = static_cast<size_t>(comm.rank()); e < log.event_count(); e += ranks) {
-    CopyEvent(shard.log, log, e);
-    shard.order.push_back(e);
-  }
-  shard.person_count = log.person_count();
-  shard.person_id = std::move(log.person_id);
-  shard.person_name = std::move(log.person_name);
-  return Status::Ok();
-}
-
-// Orders the shard's events by (time, order), as the single-process log is ordered.
-void SortShard(Shard& shard) {
-  const EventLog& log = shard.log;
-  const size_t n = log.event_count();
-  auto before = [&](size_t a, size_t b) {
-    return log.time[a] != log.time[b] ? log.time[a] < log.time[b] : shard.order[a] < shard.order[b];
-  };
-  bool sorted = true;
-  for (size_t e = 1; e < n && sorted; ++e) sorted = !before(e, e - 1);
-  if (sorted) return;
-  std::vector<size_t> by_time(n);
-  std::iota(by_time.begin(), by_time.end(), size_t{0});
-  std::sort(by_time.begin(), by_time.end(), before);
-  EventLog in_order;
-  std::vector<uint64_t> order;
-  order.reserve(n);
-  for (size_t e : by_time) {
-    CopyEvent(in_order, log, e);
-    order.push_back(shard.order[e]);
-  }
-  shard.log = std::move(in_order);
-  shard.order = std::move(order);
-}
-
 // ---- messages -------------------------------------------------------------------------------
 
 struct ContactMessage {
@@ -215,6 +79,75 @@ struct PersonPartial {
     person_effort += other.person_effort;
     active |= other.active;
   }
+};
+
+// This rank's partial sums by person. A dense array when the job's people are few next to this
+// rank's contacts (then it is the fastest and costs at most 4 x 56 bytes a contact); otherwise an
+// open-addressing hash table, so that memory follows the people this rank's events touch rather
+// than everyone (750 million people would take 42 GB a rank densely). A reference from
+// operator[] lasts until the next lookup (which may grow the table).
+class PartialTable {
+ public:
+  PartialTable(uint64_t person_count, uint64_t local_contacts)
+      : dense_(person_count <= 4 * local_contacts) {
+    if (dense_) {
+      values_.resize(person_count);
+    } else {
+      Rehash(16);
+    }
+  }
+  bool dense() const { return dense_; }
+
+  PersonPartial& operator[](PersonIndex p) {
+    if (dense_) return values_[p];
+    uint64_t slot = Slot(p);
+    while (keys_[slot] != p) {
+      if (keys_[slot] == kFree) {
+        if (2 * (used_ + 1) > keys_.size()) {
+          Rehash(bits_ + 1);
+          return (*this)[p];
+        }
+        keys_[slot] = p;
+        ++used_;
+        break;
+      }
+      slot = (slot + 1) & (keys_.size() - 1);
+    }
+    return values_[slot];
+  }
+
+  // f(person, partial) for every person touched, in no particular order.
+  template <typename F>
+  void ForEach(F f) const {
+    for (size_t i = 0; i < values_.size(); ++i) {
+      if (dense_ ? values_[i].touched != 0 : keys_[i] != kFree) {
+        f(dense_ ? static_cast<PersonIndex>(i) : keys_[i], values_[i]);
+      }
+    }
+  }
+
+ private:
+  static constexpr PersonIndex kFree = std::numeric_limits<PersonIndex>::max();
+
+  uint64_t Slot(PersonIndex p) const { return (p * 0x9E3779B97F4A7C15ULL) >> (64 - bits_); }
+
+  void Rehash(int bits) {
+    std::vector<PersonIndex> keys = std::move(keys_);
+    std::vector<PersonPartial> values = std::move(values_);
+    bits_ = bits;
+    keys_.assign(size_t{1} << bits, kFree);
+    values_.assign(size_t{1} << bits, PersonPartial{});
+    used_ = 0;
+    for (size_t i = 0; i < keys.size(); ++i) {
+      if (keys[i] != kFree) (*this)[keys[i]] = values[i];
+    }
+  }
+
+  bool dense_;
+  int bits_ = 0;
+  size_t used_ = 0;
+  std::vector<PersonIndex> keys_;  // hashed: the person in each slot, or kFree
+  std::vector<PersonPartial> values_;
 };
 
 struct PersonMessage {
@@ -334,6 +267,306 @@ std::string Bytes(uint64_t bytes) {
   return fmt::format("{} B", bytes);
 }
 
+// ---- phases --------------------------------------------------------------------------------
+
+// Every (event, target) contact to its pair's owner; the events' own share of the volume score
+// and of who is scored into `partial`. Frees the shard's events (they live on in the contacts).
+std::vector<ContactMessage> SendContacts(Shard& shard, size_t event_end, double as_of,
+                                         const Config& config, const Owners& owners,
+                                         Communicator& comm, PartialTable& partial) {
+  const EventLog& log = shard.log;
+  std::vector<std::vector<ContactMessage>> outgoing(comm.size());
+  // Pairs spread evenly by hash: each destination gets about its share of the contacts.
+  for (auto& to : outgoing) {
+    to.reserve(log.target_offset[event_end] / comm.size() * 21 / 20 + 64);
+  }
+  const double window_start = as_of - config.volume.window_days * kSecondsPerDay;
+  const double volume_rate = std::log(2.0) / (config.volume.half_life_days * kSecondsPerDay);
+  for (size_t e = 0; e < event_end; ++e) {
+    const PersonIndex actor = log.actor[e];
+    const Kind kind = log.kind[e];
+    const bool in_window = log.time[e] >= window_start;
+    const double weight = in_window ? std::exp(-volume_rate * (as_of - log.time[e])) : 0;
+    PersonPartial& by_actor = partial[actor];
+    by_actor.active = by_actor.touched = 1;
+    if (in_window) by_actor.activity += weight;
+    for (uint64_t t = log.target_offset[e]; t < log.target_offset[e + 1]; ++t) {
+      const PersonIndex target = log.targets[t];
+      PersonPartial& by_target = partial[target];
+      by_target.active = by_target.touched = 1;
+      if (in_window && (kind == Kind::kShare || kind == Kind::kLike)) {
+        by_target.amplification += weight;
+      }
+      if (in_window && (kind == Kind::kMention || kind == Kind::kReply || kind == Kind::kComment)) {
+        by_target.mentions += weight;
+      }
+      const PersonIndex u = std::min(actor, target), v = std::max(actor, target);
+      outgoing[owners.OfPair(u, v)].push_back(
+          {u, v, shard.order[e], graph::ContactOf(log, config.effort, e, u)});
+    }
+  }
+  // The events are in the contacts now: free them before the exchange doubles the memory.
+  shard.log = EventLog{};
+  std::vector<uint64_t>().swap(shard.order);
+  return comm.Exchange(outgoing);
+}
+
+// Folds the contacts this rank received into its pairs, sorted by (u, v), as the single process
+// does (same order of contacts: time, then place in the log); the pairs' shares of volume's
+// engagers and of each person's effort go into `partial`.
+std::vector<graph::PairRecord> FoldPairs(std::vector<ContactMessage> contacts, double as_of,
+                                         const Config& config, PartialTable& partial) {
+  std::sort(contacts.begin(), contacts.end(), [](const ContactMessage& a, const ContactMessage& b) {
+    if (a.u != b.u) return a.u < b.u;
+    if (a.v != b.v) return a.v < b.v;
+    if (a.facts.time != b.facts.time) return a.facts.time < b.facts.time;
+    return a.order < b.order;
+  });
+  const graph::Decay decay = score::DecayOf(config.tie);
+  const double window_start = as_of - config.volume.window_days * kSecondsPerDay;
+  const double volume_rate = std::log(2.0) / (config.volume.half_life_days * kSecondsPerDay);
+  std::vector<graph::PairRecord> pairs;
+  for (size_t begin = 0; begin < contacts.size();) {
+    const PersonIndex u = contacts[begin].u, v = contacts[begin].v;
+    graph::PairFolder folder(decay, as_of, u, v);
+    double latest[2] = {-1, -1};  // time of the latest engagement each way, in the window
+    size_t end = begin;
+    for (; end < contacts.size() && contacts[end].u == u && contacts[end].v == v; ++end) {
+      const graph::ContactFacts& facts = contacts[end].facts;
+      folder.Add(facts);
+      if (facts.time >= window_start) latest[facts.from_u ? 0 : 1] = facts.time;
+    }
+    pairs.push_back(folder.Finish());
+    const graph::PairRecord& record = pairs.back();
+    // Volume's engagers: each engager counts once, at their latest engagement's weight.
+    if (latest[0] >= 0) partial[v].engagers += std::exp(-volume_rate * (as_of - latest[0]));
+    if (latest[1] >= 0) partial[u].engagers += std::exp(-volume_rate * (as_of - latest[1]));
+    partial[u].out_effort += record.effort[0];
+    partial[v].out_effort += record.effort[1];
+    const double pair_effort = record.raw_effort[0] + record.raw_effort[1];
+    partial[u].person_effort += pair_effort;
+    partial[v].person_effort += pair_effort;
+    partial[u].touched = partial[v].touched = 1;
+    begin = end;
+  }
+  return pairs;
+}
+
+// The owned people's reciprocated neighbours, each list sorted: CSR over the owner's block.
+struct NeighbourLists {
+  PersonIndex first = 0;
+  std::vector<uint64_t> offset;
+  std::vector<PersonIndex> neighbours;
+
+  std::span<const PersonIndex> Of(PersonIndex p) const {
+    const size_t local = p - first;
+    return {neighbours.data() + offset[local], neighbours.data() + offset[local + 1]};
+  }
+};
+
+NeighbourLists BuildNeighbourLists(const std::vector<graph::PairRecord>& pairs, double min_effort,
+                                   const Owners& owners, PersonIndex first, size_t owned,
+                                   Communicator& comm) {
+  std::vector<std::vector<Edge>> outgoing(comm.size());
+  for (const graph::PairRecord& record : pairs) {
+    if (record.effort[0] >= min_effort && record.effort[1] >= min_effort) {
+      outgoing[owners.OfPerson(record.u)].push_back({record.u, record.v});
+      outgoing[owners.OfPerson(record.v)].push_back({record.v, record.u});
+    }
+  }
+  std::vector<Edge> edges = comm.Exchange(outgoing);
+  std::sort(edges.begin(), edges.end(), [](const Edge& a, const Edge& b) {
+    return a.from != b.from ? a.from < b.from : a.to < b.to;
+  });
+  NeighbourLists lists;
+  lists.first = first;
+  lists.offset.assign(owned + 1, 0);
+  lists.neighbours.resize(edges.size());
+  for (size_t i = 0; i < edges.size(); ++i) {
+    ++lists.offset[edges[i].from - first + 1];
+    lists.neighbours[i] = edges[i].to;
+  }
+  for (size_t p = 0; p < owned; ++p) lists.offset[p + 1] += lists.offset[p];
+  return lists;
+}
+
+// For every pair of this rank: the embeddedness of u and v and both people's effort sums. The
+// owner of u sends N(u) once to each rank owning some v of u's pairs; that rank intersects it
+// with N(v) and answers the pair's owner.
+std::vector<NeighbourReply> ExchangeNeighbourFacts(const std::vector<graph::PairRecord>& pairs,
+                                                   const NeighbourLists& lists,
+                                                   const std::vector<PersonPartial>& person,
+                                                   const Owners& owners, Communicator& comm) {
+  const int ranks = comm.size();
+  std::vector<std::vector<NeighbourRequest>> requests(ranks);
+  for (uint32_t i = 0; i < pairs.size(); ++i) {
+    requests[owners.OfPerson(pairs[i].u)].push_back(
+        {pairs[i].u, pairs[i].v, static_cast<int32_t>(comm.rank()), i});
+  }
+  std::vector<NeighbourRequest> asked = comm.Exchange(requests);
+  requests.clear();
+  std::sort(asked.begin(), asked.end(), [&](const NeighbourRequest& a, const NeighbourRequest& b) {
+    const int da = owners.OfPerson(a.v), db = owners.OfPerson(b.v);
+    return da != db ? da < db : a.u < b.u;
+  });
+  std::vector<std::vector<std::byte>> blobs(ranks);
+  auto append = [](std::vector<std::byte>& blob, const auto& value) {
+    const auto bytes = std::as_bytes(std::span(&value, 1));
+    blob.insert(blob.end(), bytes.begin(), bytes.end());
+  };
+  for (size_t begin = 0; begin < asked.size();) {
+    const PersonIndex u = asked[begin].u;
+    const int destination = owners.OfPerson(asked[begin].v);
+    size_t end = begin;
+    while (end < asked.size() && asked[end].u == u &&
+           owners.OfPerson(asked[end].v) == destination) {
+      ++end;
+    }
+    const std::span<const PersonIndex> list = lists.Of(u);
+    const PersonPartial& of_u = person[u - lists.first];
+    std::vector<std::byte>& blob = blobs[destination];
+    append(blob, NeighbourHeader{u, static_cast<uint32_t>(list.size()),
+                                 static_cast<uint32_t>(end - begin), of_u.person_effort,
+                                 of_u.out_effort});
+    const auto list_bytes = std::as_bytes(list);
+    blob.insert(blob.end(), list_bytes.begin(), list_bytes.end());
+    for (size_t i = begin; i < end; ++i) {
+      append(blob, PairOfU{asked[i].v, asked[i].origin, asked[i].pair});
+    }
+    begin = end;
+  }
+  std::vector<std::span<const std::byte>> views(ranks);
+  for (int d = 0; d < ranks; ++d) views[d] = blobs[d];
+  const std::vector<std::byte> received = comm.ExchangeBytes(views);
+  blobs.clear();
+  std::vector<std::vector<NeighbourReply>> replies(ranks);
+  std::vector<PersonIndex> list;
+  for (size_t at = 0; at < received.size();) {
+    NeighbourHeader header;
+    std::memcpy(&header, received.data() + at, sizeof header);
+    at += sizeof header;
+    list.resize(header.neighbours);
+    std::memcpy(list.data(), received.data() + at, header.neighbours * sizeof(PersonIndex));
+    at += header.neighbours * sizeof(PersonIndex);
+    for (uint32_t i = 0; i < header.pairs; ++i) {
+      PairOfU pair;
+      std::memcpy(&pair, received.data() + at, sizeof pair);
+      at += sizeof pair;
+      const PersonPartial& of_v = person[pair.v - lists.first];
+      replies[pair.origin].push_back(
+          {pair.pair, score::Embeddedness(list, lists.Of(pair.v), header.u, pair.v),
+           header.person_effort, of_v.person_effort, header.out_effort, of_v.out_effort});
+    }
+  }
+  std::vector<NeighbourReply> facts(pairs.size());
+  for (const NeighbourReply& reply : comm.Exchange(replies)) facts[reply.pair] = reply;
+  return facts;
+}
+
+// The owned people's in-edges as CSR by local target, with sources renumbered: owned people
+// first (their local index), then the remote ones (ghosts) grouped by owner, in the order their
+// owners will send their standing each iteration.
+struct LocalInGraph {
+  std::vector<uint64_t> offset;
+  std::vector<uint32_t> source;
+  std::vector<double> weight;
+  uint64_t ghosts = 0;
+  std::vector<std::vector<PersonIndex>> send_lists;  // per rank: whose standing it needs from us
+  uint64_t boundary_minimum = 0;  // all ranks' distinct (source, other rank): the least to send
+};
+
+LocalInGraph BuildLocalInGraph(std::vector<InEdge> in_edges, const Owners& owners,
+                               PersonIndex first, size_t owned, Communicator& comm) {
+  const int ranks = comm.size(), rank = comm.rank();
+  LocalInGraph graph;
+  std::sort(in_edges.begin(), in_edges.end(), [](const InEdge& a, const InEdge& b) {
+    return a.target != b.target ? a.target < b.target : a.source < b.source;
+  });
+  graph.offset.assign(owned + 1, 0);
+  std::vector<PersonIndex> ghosts;
+  for (const InEdge& edge : in_edges) {
+    ++graph.offset[edge.target - first + 1];
+    if (owners.OfPerson(edge.source) != rank) ghosts.push_back(edge.source);
+  }
+  for (size_t p = 0; p < owned; ++p) graph.offset[p + 1] += graph.offset[p];
+  std::sort(ghosts.begin(), ghosts.end());  // block ownership: sorted ids are grouped by owner
+  ghosts.erase(std::unique(ghosts.begin(), ghosts.end()), ghosts.end());
+  graph.ghosts = ghosts.size();
+  graph.boundary_minimum = comm.Sum(uint64_t{ghosts.size()});
+  graph.source.resize(in_edges.size());
+  graph.weight.resize(in_edges.size());
+  for (size_t i = 0; i < in_edges.size(); ++i) {
+    const PersonIndex source = in_edges[i].source;
+    graph.source[i] = owners.OfPerson(source) == rank
+                          ? source - first
+                          : static_cast<uint32_t>(
+                                owned + (std::lower_bound(ghosts.begin(), ghosts.end(), source) -
+                                         ghosts.begin()));
+    graph.weight[i] = in_edges[i].weight;
+  }
+  // Tell each owner whom we need; learn whom each rank needs from us.
+  std::vector<std::vector<PersonIndex>> wanted(ranks);
+  for (PersonIndex g : ghosts) wanted[owners.OfPerson(g)].push_back(g);
+  std::vector<uint64_t> from;
+  std::vector<std::span<const std::byte>> views(ranks);
+  for (int r = 0; r < ranks; ++r) views[r] = std::as_bytes(std::span(wanted[r]));
+  const std::vector<std::byte> asked = comm.ExchangeBytes(views, &from);
+  graph.send_lists.resize(ranks);
+  for (int r = 0; r < ranks; ++r) {
+    graph.send_lists[r].resize((from[r + 1] - from[r]) / sizeof(PersonIndex));
+    if (!graph.send_lists[r].empty()) {
+      std::memcpy(graph.send_lists[r].data(), asked.data() + from[r], from[r + 1] - from[r]);
+    }
+  }
+  return graph;
+}
+
+// The propagation of score::Propagate over the owned people (standing starts at 1 / N); each
+// iteration first receives the boundary standings it reads. Returns the iterations run.
+int PropagateOwned(const LocalInGraph& graph, const std::vector<double>& out_weight,
+                   const RapportConfig& rc, uint64_t person_count, PersonIndex first,
+                   Communicator& comm, std::vector<double>& standing) {
+  const int ranks = comm.size();
+  const size_t owned = standing.size();
+  const double n = static_cast<double>(person_count);
+  std::vector<double> next(owned), values(owned + graph.ghosts);
+  std::vector<std::vector<double>> outgoing(ranks);
+  std::vector<std::span<const std::byte>> views(ranks);
+  const auto local = static_cast<int64_t>(owned);
+  int iterations = 0;
+  for (int iteration = 0; iteration < rc.max_iterations; ++iteration) {
+    for (int r = 0; r < ranks; ++r) {
+      const std::vector<PersonIndex>& wanted = graph.send_lists[r];
+      outgoing[r].resize(wanted.size());
+      for (size_t i = 0; i < wanted.size(); ++i) outgoing[r][i] = standing[wanted[i] - first];
+      views[r] = std::as_bytes(std::span(outgoing[r]));
+    }
+    const std::vector<std::byte> ghost_values = comm.ExchangeBytes(views);
+    std::copy(standing.begin(), standing.end(), values.begin());
+    if (!ghost_values.empty()) {
+      std::memcpy(values.data() + owned, ghost_values.data(), ghost_values.size());
+    }
+    double leak = 0;
+    for (size_t p = 0; p < owned; ++p) leak += standing[p] * (1.0 - out_weight[p]);
+    leak = comm.Sum(leak);
+    const double base = (1.0 - rc.damping) / n + rc.damping * leak / n;
+    double change = 0;
+#pragma omp parallel for reduction(+ : change) schedule(dynamic, 4096) if (local > 50000)
+    for (int64_t v = 0; v < local; ++v) {
+      double incoming = 0;
+      for (uint64_t i = graph.offset[v]; i < graph.offset[v + 1]; ++i) {
+        incoming += values[graph.source[i]] * graph.weight[i];
+      }
+      next[v] = base + rc.damping * incoming;
+      change += std::fabs(next[v] - standing[v]);
+    }
+    standing.swap(next);
+    iterations = iteration + 1;
+    if (comm.Sum(change) < rc.tolerance) break;
+  }
+  return iterations;
+}
+
 }  // namespace
 
 Status ScoreDistributed(const ScoreOptions& options) {
@@ -350,25 +583,13 @@ Status ScoreDistributed(const ScoreOptions& options) {
   // read
   begin_phase("read");
   Shard shard;
-  {
-    bool binary = false, text = false;
-    for (const std::string& path : options.inputs) {
-      (ingest::LooksBinary(path) ? binary : text) = true;
-    }
-    Status read = binary && text ? InvalidArgument(
-                                       "--input mixes binary event files with text formats; "
-                                       "give one kind (convert the text files with `rapport "
-                                       "import` and score the store, or score them apart)")
-                  : binary ? ReadBinaryShare(options, comm, shard)
-                           : ReadTextShare(options, comm, shard);
-    RAPPORT_RETURN_IF_ERROR(Agree(comm, read, phase));
-  }
-  SortShard(shard);
+  RAPPORT_RETURN_IF_ERROR(Agree(comm, ReadShare(options, comm, shard), phase));
   const uint64_t person_count = comm.Max(shard.person_count);
   const uint64_t events_read = comm.Sum(uint64_t{shard.log.event_count()});
-  const uint64_t rejected = comm.Sum(shard.rejected);
-  if (rank == 0 && rejected > 0) {
-    fmt::print(stderr, "{} records rejected; the first: {}\n", rejected, shard.first_reject);
+  // Rejected records: each rank that read some names its first, as `score --input` does.
+  if (shard.rejected > 0) {
+    fmt::print(stderr, "[rank {}] {} records rejected; the first: {}\n", rank, shard.rejected,
+               shard.first_reject);
   }
   if (events_read == 0) return InvalidArgument("--input holds no events");
   const double as_of =
@@ -389,93 +610,24 @@ Status ScoreDistributed(const ScoreOptions& options) {
 
   // contacts; the events' own share of the volume score and of who is scored
   begin_phase("contacts");
-  const graph::Decay decay = score::DecayOf(config.tie);
-  std::vector<PersonPartial> partial(person_count);
-  std::vector<ContactMessage> contacts;
-  {
-    std::vector<std::vector<ContactMessage>> outgoing(ranks);
-    // Pairs spread evenly by hash: each destination gets about its share of the contacts.
-    for (auto& to : outgoing) to.reserve(log.target_offset[event_end] / ranks * 21 / 20 + 64);
-    const double window_start = as_of - config.volume.window_days * kSecondsPerDay;
-    const double volume_rate = std::log(2.0) / (config.volume.half_life_days * kSecondsPerDay);
-    for (size_t e = 0; e < event_end; ++e) {
-      const PersonIndex actor = log.actor[e];
-      const Kind kind = log.kind[e];
-      const bool in_window = log.time[e] >= window_start;
-      const double weight = in_window ? std::exp(-volume_rate * (as_of - log.time[e])) : 0;
-      PersonPartial& by_actor = partial[actor];
-      by_actor.active = by_actor.touched = 1;
-      if (in_window) by_actor.activity += weight;
-      for (uint64_t t = log.target_offset[e]; t < log.target_offset[e + 1]; ++t) {
-        const PersonIndex target = log.targets[t];
-        PersonPartial& by_target = partial[target];
-        by_target.active = by_target.touched = 1;
-        if (in_window && (kind == Kind::kShare || kind == Kind::kLike)) {
-          by_target.amplification += weight;
-        }
-        if (in_window &&
-            (kind == Kind::kMention || kind == Kind::kReply || kind == Kind::kComment)) {
-          by_target.mentions += weight;
-        }
-        const PersonIndex u = std::min(actor, target), v = std::max(actor, target);
-        outgoing[owners.OfPair(u, v)].push_back(
-            {u, v, shard.order[e], graph::ContactOf(log, config.effort, e, u)});
-      }
-    }
-    // The events are in the contacts now: free them before the exchange doubles the memory.
-    shard.log = EventLog{};
-    std::vector<uint64_t>().swap(shard.order);
-    contacts = comm.Exchange(outgoing);
-  }
+  PartialTable partial(person_count, log.target_offset[event_end] + event_end);
+  std::vector<ContactMessage> contacts =
+      SendContacts(shard, event_end, as_of, config, owners, comm, partial);
 
   // fold: this rank's pairs, sorted by (u, v)
   begin_phase("fold");
-  std::vector<graph::PairRecord> pairs;
-  {
-    std::sort(contacts.begin(), contacts.end(),
-              [](const ContactMessage& a, const ContactMessage& b) {
-                if (a.u != b.u) return a.u < b.u;
-                if (a.v != b.v) return a.v < b.v;
-                if (a.facts.time != b.facts.time) return a.facts.time < b.facts.time;
-                return a.order < b.order;
-              });
-    const double window_start = as_of - config.volume.window_days * kSecondsPerDay;
-    const double volume_rate = std::log(2.0) / (config.volume.half_life_days * kSecondsPerDay);
-    for (size_t begin = 0; begin < contacts.size();) {
-      const PersonIndex u = contacts[begin].u, v = contacts[begin].v;
-      graph::PairFolder folder(decay, as_of, u, v);
-      double latest[2] = {-1, -1};  // time of the latest engagement each way, in the window
-      size_t end = begin;
-      for (; end < contacts.size() && contacts[end].u == u && contacts[end].v == v; ++end) {
-        const graph::ContactFacts& facts = contacts[end].facts;
-        folder.Add(facts);
-        if (facts.time >= window_start) latest[facts.from_u ? 0 : 1] = facts.time;
-      }
-      pairs.push_back(folder.Finish());
-      const graph::PairRecord& record = pairs.back();
-      // Volume's engagers: each engager counts once, at their latest engagement's weight.
-      if (latest[0] >= 0) partial[v].engagers += std::exp(-volume_rate * (as_of - latest[0]));
-      if (latest[1] >= 0) partial[u].engagers += std::exp(-volume_rate * (as_of - latest[1]));
-      partial[u].out_effort += record.effort[0];
-      partial[v].out_effort += record.effort[1];
-      const double pair_effort = record.raw_effort[0] + record.raw_effort[1];
-      partial[u].person_effort += pair_effort;
-      partial[v].person_effort += pair_effort;
-      partial[u].touched = partial[v].touched = 1;
-      begin = end;
-    }
-    std::vector<ContactMessage>().swap(contacts);
-  }
+  const std::vector<graph::PairRecord> pairs =
+      FoldPairs(std::move(contacts), as_of, config, partial);
 
   // people: every partial to its person's owner
   begin_phase("people");
   std::vector<PersonPartial> person(owned);
   {
     std::vector<std::vector<PersonMessage>> outgoing(ranks);
-    for (PersonIndex p = 0; p < person_count; ++p) {
-      if (partial[p].touched) outgoing[owners.OfPerson(p)].push_back({p, partial[p]});
-    }
-    std::vector<PersonPartial>().swap(partial);
+    partial.ForEach([&](PersonIndex p, const PersonPartial& sums) {
+      outgoing[owners.OfPerson(p)].push_back({p, sums});
+    });
+    partial = PartialTable(0, 0);
     for (const PersonMessage& message : comm.Exchange(outgoing)) {
       person[message.person - first_owned].Add(message.partial);
     }
@@ -483,101 +635,13 @@ Status ScoreDistributed(const ScoreOptions& options) {
 
   // neighbours: sorted neighbour lists of the owned people (reciprocated pairs only)
   begin_phase("neighbours");
-  std::vector<uint64_t> neighbour_offset(owned + 1, 0);
-  std::vector<PersonIndex> neighbours;
-  {
-    std::vector<std::vector<Edge>> outgoing(ranks);
-    const double min_effort = config.tie.neighbour_min_effort;
-    for (const graph::PairRecord& record : pairs) {
-      if (record.effort[0] >= min_effort && record.effort[1] >= min_effort) {
-        outgoing[owners.OfPerson(record.u)].push_back({record.u, record.v});
-        outgoing[owners.OfPerson(record.v)].push_back({record.v, record.u});
-      }
-    }
-    std::vector<Edge> edges = comm.Exchange(outgoing);
-    std::sort(edges.begin(), edges.end(), [](const Edge& a, const Edge& b) {
-      return a.from != b.from ? a.from < b.from : a.to < b.to;
-    });
-    neighbours.resize(edges.size());
-    for (size_t i = 0; i < edges.size(); ++i) {
-      ++neighbour_offset[edges[i].from - first_owned + 1];
-      neighbours[i] = edges[i].to;
-    }
-    for (size_t p = 0; p < owned; ++p) neighbour_offset[p + 1] += neighbour_offset[p];
-  }
-  auto neighbours_of = [&](PersonIndex p) {
-    const size_t local = p - first_owned;
-    return std::span<const PersonIndex>(neighbours.data() + neighbour_offset[local],
-                                        neighbours.data() + neighbour_offset[local + 1]);
-  };
+  const NeighbourLists neighbours =
+      BuildNeighbourLists(pairs, config.tie.neighbour_min_effort, owners, first_owned, owned, comm);
 
   // embeddedness, and the people's sums each pair's features need
   begin_phase("embeddedness");
-  std::vector<NeighbourReply> facts(pairs.size());
-  {
-    std::vector<std::vector<NeighbourRequest>> requests(ranks);
-    for (uint32_t i = 0; i < pairs.size(); ++i) {
-      requests[owners.OfPerson(pairs[i].u)].push_back(
-          {pairs[i].u, pairs[i].v, static_cast<int32_t>(rank), i});
-    }
-    std::vector<NeighbourRequest> asked = comm.Exchange(requests);
-    requests.clear();
-    std::sort(asked.begin(), asked.end(),
-              [&](const NeighbourRequest& a, const NeighbourRequest& b) {
-                const int da = owners.OfPerson(a.v), db = owners.OfPerson(b.v);
-                return da != db ? da < db : a.u < b.u;
-              });
-    std::vector<std::vector<std::byte>> blobs(ranks);
-    auto append = [](std::vector<std::byte>& blob, const auto& value) {
-      const auto bytes = std::as_bytes(std::span(&value, 1));
-      blob.insert(blob.end(), bytes.begin(), bytes.end());
-    };
-    for (size_t begin = 0; begin < asked.size();) {
-      const PersonIndex u = asked[begin].u;
-      const int destination = owners.OfPerson(asked[begin].v);
-      size_t end = begin;
-      while (end < asked.size() && asked[end].u == u &&
-             owners.OfPerson(asked[end].v) == destination) {
-        ++end;
-      }
-      const std::span<const PersonIndex> list = neighbours_of(u);
-      const PersonPartial& of_u = person[u - first_owned];
-      std::vector<std::byte>& blob = blobs[destination];
-      append(blob, NeighbourHeader{u, static_cast<uint32_t>(list.size()),
-                                   static_cast<uint32_t>(end - begin), of_u.person_effort,
-                                   of_u.out_effort});
-      const auto list_bytes = std::as_bytes(list);
-      blob.insert(blob.end(), list_bytes.begin(), list_bytes.end());
-      for (size_t i = begin; i < end; ++i) {
-        append(blob, PairOfU{asked[i].v, asked[i].origin, asked[i].pair});
-      }
-      begin = end;
-    }
-    std::vector<std::span<const std::byte>> views(ranks);
-    for (int d = 0; d < ranks; ++d) views[d] = blobs[d];
-    const std::vector<std::byte> received = comm.ExchangeBytes(views);
-    blobs.clear();
-    std::vector<std::vector<NeighbourReply>> replies(ranks);
-    std::vector<PersonIndex> list;
-    for (size_t at = 0; at < received.size();) {
-      NeighbourHeader header;
-      std::memcpy(&header, received.data() + at, sizeof header);
-      at += sizeof header;
-      list.resize(header.neighbours);
-      std::memcpy(list.data(), received.data() + at, header.neighbours * sizeof(PersonIndex));
-      at += header.neighbours * sizeof(PersonIndex);
-      for (uint32_t i = 0; i < header.pairs; ++i) {
-        PairOfU pair;
-        std::memcpy(&pair, received.data() + at, sizeof pair);
-        at += sizeof pair;
-        const PersonPartial& of_v = person[pair.v - first_owned];
-        replies[pair.origin].push_back(
-            {pair.pair, score::Embeddedness(list, neighbours_of(pair.v), header.u, pair.v),
-             header.person_effort, of_v.person_effort, header.out_effort, of_v.out_effort});
-      }
-    }
-    for (const NeighbourReply& reply : comm.Exchange(replies)) facts[reply.pair] = reply;
-  }
+  const std::vector<NeighbourReply> facts =
+      ExchangeNeighbourFacts(pairs, neighbours, person, owners, comm);
 
   // ties
   begin_phase("ties");
@@ -634,97 +698,15 @@ Status ScoreDistributed(const ScoreOptions& options) {
     }
   }
 
-  // The in-edges as CSR by local target; sources renumbered: owned people first, then the
-  // remote ones (ghosts) grouped by owner, in the order their owners will send their standing.
-  std::vector<uint64_t> in_offset(owned + 1, 0);
-  std::vector<uint32_t> in_source(in_edges.size());
-  std::vector<double> in_weight(in_edges.size());
-  std::vector<std::vector<PersonIndex>> send_lists;  // per rank: whose standing it needs from us
-  std::vector<uint64_t> ghost_start(ranks + 1, 0);   // ghosts of each owner, in value order
-  uint64_t boundary_minimum = 0;  // distinct (source, other rank) pairs: the least to exchange
-  {
-    std::sort(in_edges.begin(), in_edges.end(), [](const InEdge& a, const InEdge& b) {
-      return a.target != b.target ? a.target < b.target : a.source < b.source;
-    });
-    std::vector<PersonIndex> ghosts;
-    for (const InEdge& edge : in_edges) {
-      ++in_offset[edge.target - first_owned + 1];
-      if (owners.OfPerson(edge.source) != rank) ghosts.push_back(edge.source);
-    }
-    for (size_t p = 0; p < owned; ++p) in_offset[p + 1] += in_offset[p];
-    std::sort(ghosts.begin(), ghosts.end());  // block ownership: sorted ids are grouped by owner
-    ghosts.erase(std::unique(ghosts.begin(), ghosts.end()), ghosts.end());
-    boundary_minimum = comm.Sum(uint64_t{ghosts.size()});
-    std::vector<std::vector<PersonIndex>> wanted(ranks);
-    for (PersonIndex g : ghosts) wanted[owners.OfPerson(g)].push_back(g);
-    for (int r = 0; r < ranks; ++r) ghost_start[r + 1] = ghost_start[r] + wanted[r].size();
-    for (size_t i = 0; i < in_edges.size(); ++i) {
-      const PersonIndex source = in_edges[i].source;
-      in_source[i] = owners.OfPerson(source) == rank
-                         ? source - first_owned
-                         : static_cast<uint32_t>(
-                               owned + (std::lower_bound(ghosts.begin(), ghosts.end(), source) -
-                                        ghosts.begin()));
-      in_weight[i] = in_edges[i].weight;
-    }
-    std::vector<InEdge>().swap(in_edges);
-    // Tell each owner whom we need; learn whom each rank needs from us.
-    std::vector<uint64_t> from;
-    std::vector<std::span<const std::byte>> views(ranks);
-    for (int r = 0; r < ranks; ++r) views[r] = std::as_bytes(std::span(wanted[r]));
-    const std::vector<std::byte> asked = comm.ExchangeBytes(views, &from);
-    send_lists.resize(ranks);
-    for (int r = 0; r < ranks; ++r) {
-      send_lists[r].resize((from[r + 1] - from[r]) / sizeof(PersonIndex));
-      if (!send_lists[r].empty()) {
-        std::memcpy(send_lists[r].data(), asked.data() + from[r], from[r + 1] - from[r]);
-      }
-    }
-  }
+  const LocalInGraph in_graph =
+      BuildLocalInGraph(std::move(in_edges), owners, first_owned, owned, comm);
 
   // propagation
   begin_phase("propagation");
   const RapportConfig& rc = config.rapport;
-  const double n = static_cast<double>(person_count);
-  std::vector<double> standing(owned, 1.0 / n), next(owned);
-  std::vector<double> values(owned + ghost_start[ranks]);
-  int iterations = 0;
-  {
-    std::vector<std::vector<double>> outgoing(ranks);
-    std::vector<std::span<const std::byte>> views(ranks);
-    const auto local = static_cast<int64_t>(owned);
-    for (int iteration = 0; iteration < rc.max_iterations; ++iteration) {
-      for (int r = 0; r < ranks; ++r) {
-        outgoing[r].resize(send_lists[r].size());
-        for (size_t i = 0; i < send_lists[r].size(); ++i) {
-          outgoing[r][i] = standing[send_lists[r][i] - first_owned];
-        }
-        views[r] = std::as_bytes(std::span(outgoing[r]));
-      }
-      const std::vector<std::byte> ghost_values = comm.ExchangeBytes(views);
-      std::copy(standing.begin(), standing.end(), values.begin());
-      if (!ghost_values.empty()) {
-        std::memcpy(values.data() + owned, ghost_values.data(), ghost_values.size());
-      }
-      double leak = 0;
-      for (size_t p = 0; p < owned; ++p) leak += standing[p] * (1.0 - out_weight[p]);
-      leak = comm.Sum(leak);
-      const double base = (1.0 - rc.damping) / n + rc.damping * leak / n;
-      double change = 0;
-#pragma omp parallel for reduction(+ : change) schedule(dynamic, 4096) if (local > 50000)
-      for (int64_t v = 0; v < local; ++v) {
-        double incoming = 0;
-        for (uint64_t i = in_offset[v]; i < in_offset[v + 1]; ++i) {
-          incoming += values[in_source[i]] * in_weight[i];
-        }
-        next[v] = base + rc.damping * incoming;
-        change += std::fabs(next[v] - standing[v]);
-      }
-      standing.swap(next);
-      iterations = iteration + 1;
-      if (comm.Sum(change) < rc.tolerance) break;
-    }
-  }
+  std::vector<double> standing(owned, 1.0 / static_cast<double>(person_count));
+  const int iterations =
+      PropagateOwned(in_graph, out_weight, rc, person_count, first_owned, comm, standing);
 
   // rapport: depth and breadth, and both raw scores, of the scored people this rank owns
   begin_phase("rapport");
@@ -803,8 +785,8 @@ Status ScoreDistributed(const ScoreOptions& options) {
   summary.parts = ranks;
   summary.volume_reference = volume_reference;
   summary.rapport_reference = rapport_reference;
-  summary.boundary_standings = static_cast<int64_t>(boundary_minimum);
-  summary.edges = static_cast<int64_t>(comm.Sum(uint64_t{in_source.size()}));
+  summary.boundary_standings = static_cast<int64_t>(in_graph.boundary_minimum);
+  summary.edges = static_cast<int64_t>(comm.Sum(uint64_t{in_graph.source.size()}));
   for (const PhaseTotals& totals : phases) {
     report::PhaseRecord record;
     record.name = totals.name;
@@ -837,8 +819,8 @@ Status ScoreDistributed(const ScoreOptions& options) {
       fmt::print(stderr,
                  "propagation sent {} per iteration; the boundary minimum is {} ({} standings "
                  "of 8 bytes)\n",
-                 Bytes(record.bytes_sent / iterations), Bytes(boundary_minimum * 8),
-                 boundary_minimum);
+                 Bytes(record.bytes_sent / iterations), Bytes(in_graph.boundary_minimum * 8),
+                 in_graph.boundary_minimum);
     }
     fmt::print(stderr, "peak memory by rank (MiB): {:.0f}\n",
                fmt::join(summary.peak_rss_mib_by_rank, " "));

@@ -184,6 +184,12 @@ TEST_F(DistributedTest, GeneratedEventsInSeveralFilesMatchTheSingleProcess) {
   ExpectSameAsSingleProcess(Generate(2000, 100000, 4), {2, 4}, "--as-of 2015-09-01");
 }
 
+TEST_F(DistributedTest, FewEventsAmongManyPeopleMatchTheSingleProcess) {
+  // 100,000 people, 30,000 events: with 2 ranks each rank's per-person sums are a dense array,
+  // with 4 ranks a hash table of the people its events touch (more than 4 people a contact).
+  ExpectSameAsSingleProcess(Generate(100000, 30000, 1), {2, 4});
+}
+
 TEST_F(DistributedTest, CollegeMsgMatchesTheSingleProcess) {
   ExpectSameAsSingleProcess(" '" RAPPORT_SHARED_DATA "/collegemsg/CollegeMsg.txt'", {2, 4});
 }
@@ -205,6 +211,29 @@ TEST_F(DistributedTest, AKilledRankFailsTheJobAndKeepsThePreviousResult) {
     EXPECT_EQ(ReadWhole(dir_ / "scores" / "people-00001.csv"), before);
     EXPECT_FALSE(fs::exists(dir_ / "scores" / "people-00003.csv"));
   }
+}
+
+TEST_F(DistributedTest, RejectedRecordsAreCountedByTheRankThatReadThem) {
+  const std::string inputs = Generate(500, 20000, 1);
+  // A later file with one good event and one aimed at its own actor (rejected).
+  {
+    Result<ingest::BinaryEventWriter> writer =
+        ingest::BinaryEventWriter::Open((dir_ / "late.bin").string());
+    ASSERT_TRUE(writer.ok());
+    ingest::BinaryEvent event;
+    event.time = 1420070400 + 3 * 365 * 86400.0;
+    event.actor = 7;
+    event.targets = {8};
+    ASSERT_TRUE(writer->Write(event).ok());
+    event.targets = {7};
+    ASSERT_TRUE(writer->Write(event).ok());
+    ASSERT_TRUE(writer->Close().ok());
+  }
+  ExpectSameAsSingleProcess(inputs + " late.bin", {2});
+  const std::string err = ReadWhole(dir_ / "mpi_stderr.txt");
+  EXPECT_NE(err.find("[rank 1] 1 records rejected; the first: late.bin, byte 60"),
+            std::string::npos)
+      << err;
 }
 
 TEST_F(DistributedTest, AMissingInputFailsEveryRankWithItsName) {
