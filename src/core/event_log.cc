@@ -20,6 +20,21 @@ void EventLog::Append(int64_t id, const Event& event, PersonIndex actor_index,
   target_offset.push_back(targets.size());
 }
 
+void EventLog::AppendFrom(const EventLog& from, size_t e) {
+  event_id.push_back(from.event_id[e]);
+  time.push_back(from.time[e]);
+  channel.push_back(from.channel[e]);
+  kind.push_back(from.kind[e]);
+  actor.push_back(from.actor[e]);
+  is_private.push_back(from.is_private[e]);
+  duration.push_back(from.duration[e]);
+  effort_override.push_back(from.effort_override[e]);
+  valence.push_back(from.valence[e]);
+  targets.insert(targets.end(), from.targets.begin() + from.target_offset[e],
+                 from.targets.begin() + from.target_offset[e + 1]);
+  target_offset.push_back(targets.size());
+}
+
 }  // namespace rapport
 
 #include <algorithm>

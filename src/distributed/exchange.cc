@@ -119,29 +119,18 @@ void Communicator::ExchangeInto(const std::vector<std::span<const std::byte>>& o
   if (source_start != nullptr) *source_start = std::move(start);
 }
 
-double Communicator::Sum(double value) {
-  double total = 0;
-  MPI_Allreduce(&value, &total, 1, MPI_DOUBLE, MPI_SUM, comm_);
-  return total;
+template <typename T>
+T Communicator::Reduce(T value, MPI_Op op) {
+  const MPI_Datatype type = std::is_same_v<T, double> ? MPI_DOUBLE : MPI_UINT64_T;
+  T result{};
+  MPI_Allreduce(&value, &result, 1, type, op, comm_);
+  return result;
 }
 
-uint64_t Communicator::Sum(uint64_t value) {
-  uint64_t total = 0;
-  MPI_Allreduce(&value, &total, 1, MPI_UINT64_T, MPI_SUM, comm_);
-  return total;
-}
-
-double Communicator::Max(double value) {
-  double most = 0;
-  MPI_Allreduce(&value, &most, 1, MPI_DOUBLE, MPI_MAX, comm_);
-  return most;
-}
-
-uint64_t Communicator::Max(uint64_t value) {
-  uint64_t most = 0;
-  MPI_Allreduce(&value, &most, 1, MPI_UINT64_T, MPI_MAX, comm_);
-  return most;
-}
+double Communicator::Sum(double value) { return Reduce(value, MPI_SUM); }
+uint64_t Communicator::Sum(uint64_t value) { return Reduce(value, MPI_SUM); }
+double Communicator::Max(double value) { return Reduce(value, MPI_MAX); }
+uint64_t Communicator::Max(uint64_t value) { return Reduce(value, MPI_MAX); }
 
 void Communicator::SumInPlace(std::vector<uint64_t>& values) {
   MPI_Allreduce(MPI_IN_PLACE, values.data(), static_cast<int>(values.size()), MPI_UINT64_T, MPI_SUM,

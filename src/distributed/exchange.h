@@ -71,6 +71,9 @@ class Communicator {
   MPI_Comm comm() const { return comm_; }
 
  private:
+  // One value of every rank combined with `op` (double or uint64_t).
+  template <typename T>
+  T Reduce(T value, MPI_Op op);
   // The exchange itself; `receive_buffer(total)` returns where the total bytes received go.
   void ExchangeInto(const std::vector<std::span<const std::byte>>& outgoing,
                     const std::function<std::byte*(uint64_t)>& receive_buffer,

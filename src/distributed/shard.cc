@@ -11,21 +11,6 @@
 namespace rapport::distributed {
 namespace {
 
-void CopyEvent(EventLog& into, const EventLog& from, size_t e) {
-  into.event_id.push_back(from.event_id[e]);
-  into.time.push_back(from.time[e]);
-  into.channel.push_back(from.channel[e]);
-  into.kind.push_back(from.kind[e]);
-  into.actor.push_back(from.actor[e]);
-  into.is_private.push_back(from.is_private[e]);
-  into.duration.push_back(from.duration[e]);
-  into.effort_override.push_back(from.effort_override[e]);
-  into.valence.push_back(from.valence[e]);
-  into.targets.insert(into.targets.end(), from.targets.begin() + from.target_offset[e],
-                      from.targets.begin() + from.target_offset[e + 1]);
-  into.target_offset.push_back(into.targets.size());
-}
-
 constexpr int kOrderFileShift = 40;  // order = file << 40 | event number in the file
 
 Status ReadBinaryShare(const ScoreOptions& options, const Communicator& comm, Shard& shard) {
@@ -93,7 +78,7 @@ Status ReadTextShare(const ScoreOptions& options, const Communicator& comm, Shar
   EventLog log = EventLogFromEvents(events);
   const auto ranks = static_cast<size_t>(comm.size());
   for (size_t e = static_cast<size_t>(comm.rank()); e < log.event_count(); e += ranks) {
-    CopyEvent(shard.log, log, e);
+    shard.log.AppendFrom(log, e);
     shard.order.push_back(e);
   }
   shard.person_count = log.person_count();
@@ -119,7 +104,7 @@ void SortShard(Shard& shard) {
   std::vector<uint64_t> order;
   order.reserve(n);
   for (size_t e : by_time) {
-    CopyEvent(in_order, log, e);
+    in_order.AppendFrom(log, e);
     order.push_back(shard.order[e]);
   }
   shard.log = std::move(in_order);

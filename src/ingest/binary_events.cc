@@ -306,22 +306,7 @@ Result<BinaryLog> ReadBinaryEventLog(const std::string& path) {
     EventLog in_order;
     in_order.person_id = std::move(log.person_id);
     in_order.person_name = std::move(log.person_name);
-    for (uint32_t e : order) {
-      in_order.event_id.push_back(log.event_id[e]);
-      in_order.time.push_back(log.time[e]);
-      in_order.channel.push_back(log.channel[e]);
-      in_order.kind.push_back(log.kind[e]);
-      in_order.actor.push_back(log.actor[e]);
-      in_order.is_private.push_back(log.is_private[e]);
-      in_order.duration.push_back(log.duration[e]);
-      in_order.effort_override.push_back(log.effort_override[e]);
-      in_order.valence.push_back(log.valence[e]);
-      in_order.targets.insert(
-          in_order.targets.end(),
-          log.targets.begin() + static_cast<std::ptrdiff_t>(log.target_offset[e]),
-          log.targets.begin() + static_cast<std::ptrdiff_t>(log.target_offset[e + 1]));
-      in_order.target_offset.push_back(in_order.targets.size());
-    }
+    for (uint32_t e : order) in_order.AppendFrom(log, e);
     log = std::move(in_order);
   }
   return result;

@@ -39,6 +39,8 @@ struct EventLog {
   // Appends one event; `targets` are person indices. REQUIRES: time >= the last event's time.
   void Append(int64_t id, const Event& event, PersonIndex actor_index,
               const std::vector<PersonIndex>& target_indices);
+  // Appends event e of `from` (same person numbering), e.g. to reorder or split a log.
+  void AppendFrom(const EventLog& from, size_t e);
 };
 
 }  // namespace rapport
