@@ -85,8 +85,6 @@ print(f"\n### {ranks} rank(s): {wall:.1f} s wall, {events / wall / 1e6:.2f} M ev
 print("| phase | " + " | ".join(f"rank {r} s" for r in range(ranks)) + " | sent by all ranks | bytes per event |")
 print("|---|" + "---|" * ranks + "---|---|")
 for p in s["phases"]:
-    if p["name"] == "start":
-        continue
     cells = " | ".join(f"{x:.1f}" for x in p["seconds_by_rank"])
     sent = p["bytes_sent"]
     print(f"| {p['name']} | {cells} | {sent / 2**20:,.1f} MiB | {sent / events:.1f} |")

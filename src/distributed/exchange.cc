@@ -49,15 +49,11 @@ Communicator::Communicator(MPI_Comm comm) : comm_(comm) {
     }
   }
   std::signal(SIGTERM, OnTerminate);
-  phases_.push_back({"start", 0, 0});
-  phase_start_ = std::chrono::steady_clock::now();
   SetAbortMessage(rank_, "start");
 }
 
 void Communicator::BeginPhase(const std::string& name) {
-  const auto now = std::chrono::steady_clock::now();
-  phases_.back().seconds += std::chrono::duration<double>(now - phase_start_).count();
-  phase_start_ = now;
+  EndPhases();
   phases_.push_back({name, 0, 0});
   SetAbortMessage(rank_, name);
   if (name == fail_phase_) std::raise(SIGKILL);  // a crash, as tests inject it
@@ -65,7 +61,9 @@ void Communicator::BeginPhase(const std::string& name) {
 
 const std::vector<PhaseTotals>& Communicator::EndPhases() {
   const auto now = std::chrono::steady_clock::now();
-  phases_.back().seconds += std::chrono::duration<double>(now - phase_start_).count();
+  if (!phases_.empty()) {
+    phases_.back().seconds += std::chrono::duration<double>(now - phase_start_).count();
+  }
   phase_start_ = now;
   return phases_;
 }

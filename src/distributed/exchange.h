@@ -36,8 +36,9 @@ class Communicator {
   int rank() const { return rank_; }
   int size() const { return size_; }
 
-  // Ends the current phase and starts `name`. Also where a fault can be injected for tests:
-  // RAPPORT_MPI_FAIL=RANK:PHASE makes that rank kill itself as it enters that phase.
+  // Ends the current phase and starts `name`. Exchanges happen inside a phase. Also where a fault
+  // can be injected for tests: RAPPORT_MPI_FAIL=RANK:PHASE makes that rank kill itself as it enters
+  // that phase.
   void BeginPhase(const std::string& name);
   // Ends the current phase; returns every phase of this rank.
   const std::vector<PhaseTotals>& EndPhases();
