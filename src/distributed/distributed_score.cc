@@ -197,7 +197,8 @@ struct TieShare {
 // ---- helpers --------------------------------------------------------------------------------
 
 // Every rank learns whether any failed; a failing rank keeps its own error.
-Status Agree(Communicator& comm, const Status& local, const std::string& phase) {
+Status Agree(Communicator& comm, const Status& local) {
+  const std::string& phase = comm.phase();
   const uint64_t failed = comm.Sum(uint64_t{local.ok() ? 0u : 1u});
   if (!local.ok()) {
     return Status(local.code(),
@@ -573,9 +574,7 @@ Status ScoreDistributed(const ScoreOptions& options) {
   Communicator comm(MPI_COMM_WORLD);
   const int rank = comm.rank(), ranks = comm.size();
   const Config& config = options.config;
-  std::string phase;
   auto begin_phase = [&](const std::string& name) {
-    phase = name;
     comm.BeginPhase(name);
     if (rank == 0) fmt::print(stderr, "[rank 0] {}\n", name);
   };
@@ -583,7 +582,7 @@ Status ScoreDistributed(const ScoreOptions& options) {
   // read
   begin_phase("read");
   Shard shard;
-  RAPPORT_RETURN_IF_ERROR(Agree(comm, ReadShare(options, comm, shard), phase));
+  RAPPORT_RETURN_IF_ERROR(Agree(comm, ReadShare(options, comm, shard)));
   const uint64_t person_count = comm.Max(shard.person_count);
   const uint64_t events_read = comm.Sum(uint64_t{shard.log.event_count()});
   // Rejected records: each rank that read some names its first, as `score --input` does.
@@ -746,7 +745,7 @@ Status ScoreDistributed(const ScoreOptions& options) {
       Result<std::string> made = report::PrepareStaging(options.out_dir);
       prepared = made.status();
     }
-    RAPPORT_RETURN_IF_ERROR(Agree(comm, prepared, phase));
+    RAPPORT_RETURN_IF_ERROR(Agree(comm, prepared));
     std::string text(report::PeopleCsvHeader());
     for (size_t j = 0; j < scored.size(); ++j) {
       const PersonIndex p = scored[j];
@@ -770,7 +769,7 @@ Status ScoreDistributed(const ScoreOptions& options) {
       }
       written = report::WriteTextFile(staging + "/" + report::PartFileName("ties", rank), text);
     }
-    RAPPORT_RETURN_IF_ERROR(Agree(comm, written, phase));
+    RAPPORT_RETURN_IF_ERROR(Agree(comm, written));
   }
   const uint64_t pair_total = comm.Sum(uint64_t{pairs.size()});
 
@@ -802,7 +801,7 @@ Status ScoreDistributed(const ScoreOptions& options) {
     published = report::WriteTextFile(staging + "/summary.json", report::SummaryJson(summary));
     if (published.ok()) published = report::PublishStaging(staging, options.out_dir);
   }
-  RAPPORT_RETURN_IF_ERROR(Agree(comm, published, "publish"));
+  RAPPORT_RETURN_IF_ERROR(Agree(comm, published));
   if (rank == 0) {
     fmt::print(stderr, "scored {} people and {} pairs on {} ranks; {} propagation iterations\n",
                scored_total, pair_total, ranks, iterations);

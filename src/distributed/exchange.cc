@@ -49,7 +49,7 @@ Communicator::Communicator(MPI_Comm comm) : comm_(comm) {
     }
   }
   std::signal(SIGTERM, OnTerminate);
-  SetAbortMessage(rank_, "start");
+  SetAbortMessage(rank_, kStart);
 }
 
 void Communicator::BeginPhase(const std::string& name) {

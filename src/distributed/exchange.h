@@ -35,6 +35,8 @@ class Communicator {
 
   int rank() const { return rank_; }
   int size() const { return size_; }
+  // The phase this rank is in ("start" before the first).
+  const std::string& phase() const { return phases_.empty() ? kStart : phases_.back().name; }
 
   // Ends the current phase and starts `name`. Exchanges happen inside a phase. Also where a fault
   // can be injected for tests: RAPPORT_MPI_FAIL=RANK:PHASE makes that rank kill itself as it enters
@@ -72,6 +74,8 @@ class Communicator {
   MPI_Comm comm() const { return comm_; }
 
  private:
+  static inline const std::string kStart = "start";
+
   // One value of every rank combined with `op` (double or uint64_t).
   template <typename T>
   T Reduce(T value, MPI_Op op);
