@@ -65,9 +65,9 @@ struct ContactMessage {
 // What a person's owner gathers about them, summed over every rank's events and pairs.
 struct PersonPartial {
   double activity = 0, amplification = 0, mentions = 0, engagers = 0;
-  double out_effort = 0;     // decayed effort the person gave, over their pairs
-  double person_effort = 0;  // undecayed effort both ways, over their pairs (attention)
-  uint32_t active = 0;       // acted or was targeted at or before as_of
+  double out_effort = 0;       // decayed effort the person gave, over their pairs
+  score::PersonTotals totals;  // effort and recent effort both ways, over their pairs
+  uint32_t active = 0;         // acted or was targeted at or before as_of
   uint32_t touched = 0;
 
   void Add(const PersonPartial& other) {
@@ -76,15 +76,16 @@ struct PersonPartial {
     mentions += other.mentions;
     engagers += other.engagers;
     out_effort += other.out_effort;
-    person_effort += other.person_effort;
+    totals.effort += other.totals.effort;
+    totals.recent += other.totals.recent;
     active |= other.active;
   }
 };
 
 // This rank's partial sums by person. A dense array when the job's people are few next to this
-// rank's contacts (then it is the fastest and costs at most 4 x 56 bytes a contact); otherwise an
+// rank's contacts (then it is the fastest and costs at most 4 x 64 bytes a contact); otherwise an
 // open-addressing hash table, so that memory follows the people this rank's events touch rather
-// than everyone (750 million people would take 42 GB a rank densely). A reference from
+// than everyone (750 million people would take 48 GB a rank densely). A reference from
 // operator[] lasts until the next lookup (which may grow the table).
 class PartialTable {
  public:
@@ -154,6 +155,8 @@ struct PersonMessage {
   PersonIndex person;
   PersonPartial partial;
 };
+// The sizes docs/DISTRIBUTED.md quotes.
+static_assert(sizeof(PersonPartial) == 64 && sizeof(PersonMessage) == 72);
 
 struct Edge {
   PersonIndex from, to;
@@ -170,7 +173,8 @@ struct NeighbourRequest {
 struct NeighbourHeader {
   PersonIndex u;
   uint32_t neighbours, pairs;
-  double person_effort, out_effort;
+  score::PersonTotals totals;
+  double out_effort;
 };
 struct PairOfU {
   PersonIndex v;
@@ -180,8 +184,13 @@ struct PairOfU {
 
 struct NeighbourReply {
   uint32_t pair;
-  double embeddedness, effort_u, effort_v, out_effort_u, out_effort_v;
+  double embeddedness;
+  score::PersonTotals totals_u, totals_v;
+  double out_effort_u, out_effort_v;
 };
+
+static_assert(sizeof(NeighbourHeader) == 40 && sizeof(PairOfU) == 12 &&
+              sizeof(NeighbourReply) == 64);
 
 struct InEdge {
   PersonIndex target, source;
@@ -344,9 +353,8 @@ std::vector<graph::PairRecord> FoldPairs(std::vector<ContactMessage> contacts, d
     if (latest[1] >= 0) partial[u].engagers += std::exp(-volume_rate * (as_of - latest[1]));
     partial[u].out_effort += record.effort[0];
     partial[v].out_effort += record.effort[1];
-    const double pair_effort = record.raw_effort[0] + record.raw_effort[1];
-    partial[u].person_effort += pair_effort;
-    partial[v].person_effort += pair_effort;
+    partial[u].totals.Add(record);
+    partial[v].totals.Add(record);
     partial[u].touched = partial[v].touched = 1;
     begin = end;
   }
@@ -427,8 +435,7 @@ std::vector<NeighbourReply> ExchangeNeighbourFacts(const std::vector<graph::Pair
     const PersonPartial& of_u = person[u - lists.first];
     std::vector<std::byte>& blob = blobs[destination];
     append(blob, NeighbourHeader{u, static_cast<uint32_t>(list.size()),
-                                 static_cast<uint32_t>(end - begin), of_u.person_effort,
-                                 of_u.out_effort});
+                                 static_cast<uint32_t>(end - begin), of_u.totals, of_u.out_effort});
     const auto list_bytes = std::as_bytes(list);
     blob.insert(blob.end(), list_bytes.begin(), list_bytes.end());
     for (size_t i = begin; i < end; ++i) {
@@ -455,8 +462,8 @@ std::vector<NeighbourReply> ExchangeNeighbourFacts(const std::vector<graph::Pair
       at += sizeof pair;
       const PersonPartial& of_v = person[pair.v - lists.first];
       replies[pair.origin].push_back(
-          {pair.pair, score::Embeddedness(list, lists.Of(pair.v), header.u, pair.v),
-           header.person_effort, of_v.person_effort, header.out_effort, of_v.out_effort});
+          {pair.pair, score::Embeddedness(list, lists.Of(pair.v), header.u, pair.v), header.totals,
+           of_v.totals, header.out_effort, of_v.out_effort});
     }
   }
   std::vector<NeighbourReply> facts(pairs.size());
@@ -652,8 +659,8 @@ Status ScoreDistributed(const ScoreOptions& options) {
       const graph::PairRecord& record = pairs[i];
       const NeighbourReply& f = facts[i];
       const score::FeatureVector x =
-          score::PairFeatures(record, config.tie, as_of, f.embeddedness,
-                              score::Attention(record, f.effort_u, f.effort_v));
+          score::PairFeatures(record, config.tie, as_of,
+                              score::ContextOf(record, f.embeddedness, f.totals_u, f.totals_v));
       strength[i] = score::StrengthFromFeatures(config.tie, x);
       warmth[i] = score::Warmth(record, config, as_of);
       live[i] = strength[i] * warmth[i];

@@ -171,6 +171,17 @@ std::vector<double> CrossValidatedStrength(const score::TieTable& ties, const Ti
                                     kFoldSeed, DefaultLambdaGrid(), CoefficientPrior(config));
 }
 
+std::vector<double> LessActivePartnerVolume(const score::ScoreRun& run) {
+  std::vector<double> volume(run.pairs.person_count, 1.0);  // the curve's floor when unscored
+  for (const score::PersonScore& person : run.people) volume[person.index] = person.volume_score;
+  std::vector<double> column;
+  column.reserve(run.pairs.pairs.size());
+  for (const graph::PairRecord& record : run.pairs.pairs) {
+    column.push_back(std::min(volume[record.u], volume[record.v]));
+  }
+  return column;
+}
+
 Comparison PairedBootstrap(const std::string& score, const std::vector<double>& a,
                            const std::string& baseline, const std::vector<double>& b,
                            const std::vector<uint8_t>& labels, int resamples, uint64_t seed) {
@@ -206,23 +217,68 @@ Comparison PairedBootstrap(const std::string& score, const std::vector<double>& 
 
 namespace {
 
+// sign(x) ln(1 + |x|): tames counts and efforts, keeps shares and signs.
+double SignedLog(double x) { return std::copysign(std::log1p(std::abs(x)), x); }
+
+}  // namespace
+
+std::vector<double> CombinedBaseline(const std::vector<ScoreColumn>& singles,
+                                     const std::vector<uint32_t>& selected,
+                                     const std::vector<uint8_t>& labels_by_pair) {
+  Design design;
+  design.columns = static_cast<int>(singles.size());
+  design.x.resize(selected.size() * singles.size());
+  for (size_t c = 0; c < singles.size(); ++c) {
+    // Standardised over the candidates (no labels involved), so one lambda suits every column.
+    double sum = 0, squares = 0;
+    for (uint32_t i : selected) {
+      const double x = SignedLog(singles[c].value[i]);
+      sum += x;
+      squares += x * x;
+    }
+    const double n = static_cast<double>(std::max<size_t>(1, selected.size()));
+    const double mean = sum / n;
+    const double deviation = std::sqrt(std::max(0.0, squares / n - mean * mean));
+    for (size_t r = 0; r < selected.size(); ++r) {
+      const double x = SignedLog(singles[c].value[selected[r]]) - mean;
+      design.x[r * singles.size() + c] = deviation > 0 ? x / deviation : 0.0;
+    }
+  }
+  for (uint32_t i : selected) design.labels.push_back(labels_by_pair[i]);
+  return NestedCrossValidatedLogits(design, kFolds, kFoldSeed, DefaultLambdaGrid(),
+                                    std::vector<double>(singles.size(), 0.0));
+}
+
+bool IsFittedRow(std::string_view score) { return score == kFittedName || score == kCombinedName; }
+
+namespace {
+
 inline constexpr int kBootstrapResamples = 1000;
 
-// The candidate scores plus the fitted row, evaluated, with the two rapport rows compared to the
-// best single feature.
+// The candidate scores plus the two fitted rows, evaluated: the default tie strength, the fitted
+// one, the L2 combination of the single features, then the single features. The two rapport rows
+// are compared with the best single feature, and the fitted one with the combination.
 EvalTable EvaluateWithFit(const std::string& dataset, const std::string& label,
                           const score::ScoreRun& run, const std::vector<uint32_t>& selected,
-                          const std::vector<uint8_t>& labels_by_pair) {
+                          const std::vector<uint8_t>& labels_by_pair,
+                          std::vector<ScoreColumn> extra_baselines = {}) {
   std::vector<ScoreColumn> columns = CandidateScores(run);
-  const std::vector<double> fitted =
-      CrossValidatedStrength(run.ties, run.config.tie, selected, labels_by_pair);
-  ScoreColumn fitted_column{kFittedName, std::vector<double>(run.pairs.pairs.size(), 0.0)};
-  for (size_t i = 0; i < selected.size(); ++i) fitted_column.value[selected[i]] = fitted[i];
-  columns.insert(columns.begin() + 1, std::move(fitted_column));
+  for (ScoreColumn& column : extra_baselines) columns.push_back(std::move(column));
+  const std::vector<ScoreColumn> singles(columns.begin() + 1, columns.end());
+  auto spread = [&](const char* name, const std::vector<double>& by_selected) {
+    ScoreColumn column{name, std::vector<double>(run.pairs.pairs.size(), 0.0)};
+    for (size_t i = 0; i < selected.size(); ++i) column.value[selected[i]] = by_selected[i];
+    return column;
+  };
+  columns.insert(columns.begin() + 1,
+                 spread(kFittedName, CrossValidatedStrength(run.ties, run.config.tie, selected,
+                                                            labels_by_pair)));
+  columns.insert(columns.begin() + 2,
+                 spread(kCombinedName, CombinedBaseline(singles, selected, labels_by_pair)));
   EvalTable table = Evaluate(dataset, label, columns, selected, labels_by_pair);
 
-  size_t best = 2;
-  for (size_t c = 2; c < table.rows.size(); ++c) {
+  size_t best = 3;
+  for (size_t c = 3; c < table.rows.size(); ++c) {
     if (table.rows[c].roc_auc > table.rows[best].roc_auc) best = c;
   }
   auto values = [&](size_t c) {
@@ -233,9 +289,9 @@ EvalTable EvaluateWithFit(const std::string& dataset, const std::string& label,
   };
   std::vector<uint8_t> labels;
   for (uint32_t i : selected) labels.push_back(labels_by_pair[i]);
-  for (size_t c : {size_t{0}, size_t{1}}) {
-    table.comparisons.push_back(PairedBootstrap(columns[c].name, values(c), columns[best].name,
-                                                values(best), labels, kBootstrapResamples,
+  for (auto [c, baseline] : {std::pair<size_t, size_t>{0, best}, {1, best}, {1, 2}}) {
+    table.comparisons.push_back(PairedBootstrap(columns[c].name, values(c), columns[baseline].name,
+                                                values(baseline), labels, kBootstrapResamples,
                                                 kFoldSeed + c));
   }
   return table;
@@ -258,7 +314,8 @@ EvalTable RunLasting(const EventLog& log, const Config& config, const std::strin
   const std::string label = rule == LabelRule::kPositiveRating
                                 ? "a positive rating in the last third, either way"
                                 : "contact in the last third";
-  return EvaluateWithFit(dataset, label, split.features, selected, split.labels);
+  return EvaluateWithFit(dataset, label, split.features, selected, split.labels,
+                         {{kPartnerVolumeName, LessActivePartnerVolume(split.features)}});
 }
 
 EvalTable RunReported(const EventLog& log, const Config& config, const std::string& dataset,
@@ -398,7 +455,7 @@ std::string CompareOn(const EvalTable& table, const char* metric_name, double Me
     return fmt::format("{} is undefined here.", metric_name);
   }
   for (const MetricRow& row : table.rows) {
-    if (&row == rapport || row.score == kFittedName || std::isnan(row.*metric)) continue;
+    if (&row == rapport || IsFittedRow(row.score) || std::isnan(row.*metric)) continue;
     if (row.*metric > rapport->*metric) ++rank;
     if (best_other == nullptr || row.*metric > best_other->*metric) best_other = &row;
   }

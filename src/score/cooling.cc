@@ -20,10 +20,12 @@ double StrengthAtLastContact(const ScoreRun& run, uint32_t pair) {
   const double held_from = run.as_of - config.recent_hold_days * kSecondsPerDay;
   then.recent_effort *= std::exp2(std::max(0.0, held_from - then.last) /
                                   (config.recent_half_life_days * kSecondsPerDay));
+  // The pair's place among the two people's other ties is taken as it is now.
   const FeatureVector& now = run.ties.features[pair];
-  return StrengthFromFeatures(
-      config, PairFeatures(then, config, then.last, now[static_cast<int>(Feature::kEmbeddedness)],
-                           now[static_cast<int>(Feature::kAttention)]));
+  auto at = [&now](Feature f) { return now[static_cast<int>(f)]; };
+  const PairContext context{at(Feature::kEmbeddedness), at(Feature::kAttention),
+                            at(Feature::kActivityLow), at(Feature::kActivityHigh)};
+  return StrengthFromFeatures(config, PairFeatures(then, config, then.last, context));
 }
 
 std::vector<CoolingTie> FindCooling(const ScoreRun& run, std::optional<PersonIndex> person) {

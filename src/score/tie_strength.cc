@@ -47,18 +47,13 @@ double UsualGapDays(const graph::PairRecord& record, const TieConfig& config) {
   return std::max(config.min_usual_gap_days, span_days / (record.active_days - 1));
 }
 
-std::vector<double> PersonEffort(const graph::PairTable& table) {
-  std::vector<double> total(table.person_count, 0.0);
+std::vector<PersonTotals> PersonTotalsOf(const graph::PairTable& table) {
+  std::vector<PersonTotals> totals(table.person_count);
   for (const graph::PairRecord& record : table.pairs) {
-    const double pair = record.raw_effort[0] + record.raw_effort[1];
-    total[record.u] += pair;
-    total[record.v] += pair;
+    totals[record.u].Add(record);
+    totals[record.v].Add(record);
   }
-  return total;
-}
-
-double Attention(const graph::PairRecord& record, const std::vector<double>& person_effort) {
-  return Attention(record, person_effort[record.u], person_effort[record.v]);
+  return totals;
 }
 
 double Attention(const graph::PairRecord& record, double effort_u, double effort_v) {
@@ -68,8 +63,14 @@ double Attention(const graph::PairRecord& record, double effort_u, double effort
   return 0.5 * (std::log(share(effort_u)) + std::log(share(effort_v)));
 }
 
+PairContext ContextOf(const graph::PairRecord& record, double embeddedness, const PersonTotals& u,
+                      const PersonTotals& v) {
+  return {embeddedness, Attention(record, u.effort, v.effort),
+          std::log1p(std::min(u.recent, v.recent)), std::log1p(std::max(u.recent, v.recent))};
+}
+
 FeatureVector PairFeatures(const graph::PairRecord& record, const TieConfig& config, double as_of,
-                           double embeddedness, double attention) {
+                           const PairContext& context) {
   FeatureVector x{};
   const double a = record.effort[0], b = record.effort[1], total = a + b;
   x[static_cast<int>(Feature::kIntensity)] = std::log1p(total);
@@ -84,13 +85,16 @@ FeatureVector PairFeatures(const graph::PairRecord& record, const TieConfig& con
       std::min(1.0, record.active_weeks / std::max(1.0, weeks_since_first));
   const double silence_days = std::max(0.0, as_of - record.last) / kSecondsPerDay;
   x[static_cast<int>(Feature::kRecency)] = std::log1p(silence_days / UsualGapDays(record, config));
+  x[static_cast<int>(Feature::kSilence)] = std::log1p(silence_days);
   x[static_cast<int>(Feature::kIntimacy)] = total > 0 ? record.private_effort / total : 0;
-  x[static_cast<int>(Feature::kEmbeddedness)] = embeddedness;
+  x[static_cast<int>(Feature::kEmbeddedness)] = context.embeddedness;
   x[static_cast<int>(Feature::kServices)] = std::log1p(record.favour_effort);
   const double signed_total = total + record.negative_effort;
   x[static_cast<int>(Feature::kNegativity)] =
       signed_total > 0 ? record.negative_effort / signed_total : 0;
-  x[static_cast<int>(Feature::kAttention)] = attention;
+  x[static_cast<int>(Feature::kAttention)] = context.attention;
+  x[static_cast<int>(Feature::kActivityLow)] = context.activity_low;
+  x[static_cast<int>(Feature::kActivityHigh)] = context.activity_high;
   return x;
 }
 
@@ -106,7 +110,7 @@ double StrengthFromFeatures(const TieConfig& config, const FeatureVector& featur
 
 TieTable ComputeTies(const graph::PairTable& table, const TieConfig& config, double as_of) {
   const graph::Adjacency neighbourhood = NeighbourhoodAdjacency(table, config.neighbour_min_effort);
-  const std::vector<double> person_effort = PersonEffort(table);
+  const std::vector<PersonTotals> totals = PersonTotalsOf(table);
   TieTable ties;
   const int64_t n = static_cast<int64_t>(table.pairs.size());
   ties.features.resize(table.pairs.size());
@@ -115,9 +119,9 @@ TieTable ComputeTies(const graph::PairTable& table, const TieConfig& config, dou
 #pragma omp parallel for schedule(dynamic, 1024) if (n > 20000)
   for (int64_t i = 0; i < n; ++i) {
     const graph::PairRecord& record = table.pairs[i];
-    ties.features[i] =
-        PairFeatures(record, config, as_of, Embeddedness(neighbourhood, record.u, record.v),
-                     Attention(record, person_effort));
+    const double embeddedness = Embeddedness(neighbourhood, record.u, record.v);
+    ties.features[i] = PairFeatures(
+        record, config, as_of, ContextOf(record, embeddedness, totals[record.u], totals[record.v]));
     ties.strength[i] = StrengthFromFeatures(config, ties.features[i]);
   }
   return ties;
@@ -134,11 +138,13 @@ TieTable ComputeTiesSerial(const graph::PairTable& table, const TieConfig& confi
     }
   }
   for (auto& list : neighbours) std::sort(list.begin(), list.end());
-  // Each person's effort summed pair by pair, independently of PersonEffort.
-  std::vector<double> person_effort(table.person_count, 0.0);
+  // Each person's totals summed pair by pair, independently of PersonTotalsOf.
+  std::vector<double> person_effort(table.person_count, 0.0),
+      person_recent(table.person_count, 0.0);
   for (const graph::PairRecord& record : table.pairs) {
     for (PersonIndex p : {record.u, record.v}) {
       person_effort[p] += record.raw_effort[0] + record.raw_effort[1];
+      person_recent[p] += record.recent_effort;
     }
   }
   TieTable ties;
@@ -155,8 +161,13 @@ TieTable ComputeTiesSerial(const graph::PairTable& table, const TieConfig& confi
     double embeddedness =
         either.empty() ? 0.0
                        : static_cast<double>(common.size()) / static_cast<double>(either.size());
-    ties.features.push_back(
-        PairFeatures(record, config, as_of, embeddedness, Attention(record, person_effort)));
+    const double pair_effort = record.raw_effort[0] + record.raw_effort[1];
+    const double share_u = std::max(1e-6, pair_effort / person_effort[record.u]);
+    const double share_v = std::max(1e-6, pair_effort / person_effort[record.v]);
+    const auto [low, high] = std::minmax(person_recent[record.u], person_recent[record.v]);
+    const PairContext context{embeddedness, (std::log(share_u) + std::log(share_v)) / 2,
+                              std::log1p(low), std::log1p(high)};
+    ties.features.push_back(PairFeatures(record, config, as_of, context));
     ties.strength.push_back(StrengthFromFeatures(config, ties.features.back()));
   }
   return ties;

@@ -112,7 +112,9 @@ TEST_F(CoreConfigTest, FeatureNames) {
   EXPECT_EQ(FeatureName(Feature::kIntensity), "intensity");
   EXPECT_EQ(FeatureName(Feature::kEmbeddedness), "embeddedness");
   EXPECT_EQ(FeatureName(Feature::kRecentIntensity), "recent_intensity");
-  EXPECT_EQ(FeatureName(kFeatureCount - 1), "attention");
+  EXPECT_EQ(FeatureName(Feature::kAttention), "attention");
+  EXPECT_EQ(FeatureName(Feature::kSilence), "silence");
+  EXPECT_EQ(FeatureName(kFeatureCount - 1), "activity_high");
 }
 
 TEST_F(CoreConfigTest, FileOverridesOnlyItsKeys) {

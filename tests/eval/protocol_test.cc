@@ -138,17 +138,23 @@ std::vector<Event> GeneratedLog() {
   return events;
 }
 
-void ExpectWellFormed(const EvalTable& table) {
-  ASSERT_EQ(table.rows.size(), 10u);
+// Rows: the two rapport rows, the combination, eight single features, and in protocol 2 the
+// partner's volume.
+void ExpectWellFormed(const EvalTable& table, size_t rows) {
+  ASSERT_EQ(table.rows.size(), rows);
   EXPECT_EQ(table.rows.front().score, kTieStrengthName);
   EXPECT_EQ(table.rows[1].score, kFittedName);
-  // Both rapport rows are compared with the best single feature, whose AUC the interval brackets.
-  ASSERT_EQ(table.comparisons.size(), 2u);
-  for (const Comparison& c : table.comparisons) {
-    EXPECT_LE(c.low, c.high) << c.score;
-    EXPECT_NE(c.baseline, kTieStrengthName);
-    EXPECT_NE(c.baseline, kFittedName);
+  EXPECT_EQ(table.rows[2].score, kCombinedName);
+  // Both rapport rows are compared with the best single feature, the fitted one also with the
+  // combination.
+  ASSERT_EQ(table.comparisons.size(), 3u);
+  for (const Comparison& c : table.comparisons) EXPECT_LE(c.low, c.high) << c.score;
+  for (int i : {0, 1}) {
+    EXPECT_NE(table.comparisons[i].baseline, kTieStrengthName);
+    EXPECT_FALSE(IsFittedRow(table.comparisons[i].baseline));
   }
+  EXPECT_EQ(table.comparisons[2].score, kFittedName);
+  EXPECT_EQ(table.comparisons[2].baseline, kCombinedName);
   EXPECT_GT(table.pairs, 0u);
   EXPECT_GT(table.positives, 0u);
   EXPECT_LT(table.positives, table.pairs);
@@ -161,7 +167,8 @@ void ExpectWellFormed(const EvalTable& table) {
   EXPECT_GT(table.rows.front().roc_auc, 0.5);
 
   const std::string markdown = MarkdownTable(table);
-  EXPECT_EQ(std::count(markdown.begin(), markdown.end(), '\n'), 2 + 10);
+  EXPECT_EQ(std::count(markdown.begin(), markdown.end(), '\n'),
+            2 + static_cast<std::ptrdiff_t>(rows));
   EXPECT_EQ(markdown.rfind("| score | ROC AUC | AP | pairs | positives |\n", 0), 0u);
   EXPECT_NE(markdown.find(std::string("| ") + kTieStrengthName + " | "), std::string::npos);
   EXPECT_NE(Reading(table).find("ROC AUC"), std::string::npos);
@@ -192,8 +199,26 @@ TEST(LastingProtocolTest, GeneratedLog) {
   const EventLog log = EventLogFromEvents(GeneratedLog());
   const EvalTable table =
       RunLasting(log, DefaultConfig(), "generated", LabelRule::kAnyContact, false);
-  ExpectWellFormed(table);
+  ExpectWellFormed(table, 12);
+  EXPECT_EQ(table.rows.back().score, kPartnerVolumeName);
   EXPECT_EQ(table.pairs, 100u);
+}
+
+TEST(LastingProtocolTest, PartnerVolumeIsTheLessActivePersonsVolumeScore) {
+  const EventLog log = EventLogFromEvents(GeneratedLog());
+  const score::ScoreRun run = score::ScoreEvents(log, DefaultConfig(), log.time.back());
+  const std::vector<double> column = LessActivePartnerVolume(run);
+  ASSERT_EQ(column.size(), run.pairs.pairs.size());
+  std::vector<double> volume(log.person_count(), -1);
+  for (const score::PersonScore& person : run.people) volume[person.index] = person.volume_score;
+  int unequal = 0;
+  for (size_t i = 0; i < column.size(); ++i) {
+    const graph::PairRecord& record = run.pairs.pairs[i];
+    ASSERT_GE(volume[record.u], 1) << "everyone with a pair is scored";
+    EXPECT_EQ(column[i], std::min(volume[record.u], volume[record.v]));
+    unequal += volume[record.u] != volume[record.v] ? 1 : 0;
+  }
+  EXPECT_GT(unequal, 0) << "the two partners' scores differ somewhere, so min is tested";
 }
 
 TEST(LastingProtocolTest, OneDirectionOnlySelectsOneWayPairs) {
@@ -211,7 +236,8 @@ TEST(LastingProtocolTest, CollegeMsg) {
   if (!std::filesystem::exists(path)) GTEST_SKIP() << path << " is not there";
   Result<EventLog> log = LoadSnapLog(path);
   ASSERT_TRUE(log.ok()) << log.status().message();
-  ExpectWellFormed(RunLasting(*log, DefaultConfig(), "CollegeMsg", LabelRule::kAnyContact, false));
+  ExpectWellFormed(RunLasting(*log, DefaultConfig(), "CollegeMsg", LabelRule::kAnyContact, false),
+                   12);
 }
 
 TEST(LoadersTest, ContactRecordsBecomeMutualMeetings) {

@@ -172,7 +172,12 @@ TEST(ScoreTieStrengthTest, FeaturesOfAHandMadePair) {
   record.active_weeks = 2;
   const TieConfig config = DefaultConfig().tie;
   const double as_of = 20 * kSecondsPerDay;
-  const FeatureVector x = PairFeatures(record, config, as_of, 0.25, -1.5);
+  record.raw_effort[0] = 2;
+  record.raw_effort[1] = 2;
+  // u put 16 units into all their pairs and v 4 (this pair included); recent effort 6 and 2.
+  const PairContext context = ContextOf(record, 0.25, {16, 6}, {4, 2});
+  EXPECT_DOUBLE_EQ(context.attention, 0.5 * (std::log(4.0 / 16) + std::log(4.0 / 4)));
+  const FeatureVector x = PairFeatures(record, config, as_of, context);
   EXPECT_DOUBLE_EQ(x[static_cast<int>(Feature::kIntensity)], std::log(5.0));
   EXPECT_DOUBLE_EQ(x[static_cast<int>(Feature::kReciprocity)], 0.5);
   EXPECT_DOUBLE_EQ(x[static_cast<int>(Feature::kMultiplexity)], 1.0);
@@ -185,7 +190,10 @@ TEST(ScoreTieStrengthTest, FeaturesOfAHandMadePair) {
   EXPECT_DOUBLE_EQ(x[static_cast<int>(Feature::kEmbeddedness)], 0.25);
   EXPECT_DOUBLE_EQ(x[static_cast<int>(Feature::kServices)], 1.0);
   EXPECT_DOUBLE_EQ(x[static_cast<int>(Feature::kNegativity)], 0.5);
-  EXPECT_DOUBLE_EQ(x[static_cast<int>(Feature::kAttention)], -1.5);
+  EXPECT_DOUBLE_EQ(x[static_cast<int>(Feature::kAttention)], context.attention);
+  EXPECT_DOUBLE_EQ(x[static_cast<int>(Feature::kSilence)], std::log(11.0));
+  EXPECT_DOUBLE_EQ(x[static_cast<int>(Feature::kActivityLow)], std::log(3.0));
+  EXPECT_DOUBLE_EQ(x[static_cast<int>(Feature::kActivityHigh)], std::log(7.0));
   double z = config.bias;
   for (int f = 0; f < kFeatureCount; ++f) {
     z += config.coefficient[f] * (x[f] - config.center[f]) / config.scale[f];

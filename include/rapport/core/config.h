@@ -26,8 +26,11 @@ enum class Feature : int {
   kServices,         // log(1 + decayed effort of favours)
   kNegativity,       // share of signed evidence that is negative (distrust)
   kAttention,        // mean log share of each person's effort that goes into this pair
+  kSilence,          // log(1 + days since the last contact), not relative to the pair's rhythm
+  kActivityLow,      // log(1 + recent effort over all their ties) of the less active of the two
+  kActivityHigh,     // the same of the more active of the two
 };
-inline constexpr int kFeatureCount = 12;
+inline constexpr int kFeatureCount = 15;
 std::string_view FeatureName(Feature feature);
 inline std::string_view FeatureName(int feature) {
   return FeatureName(static_cast<Feature>(feature));

@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -55,6 +56,13 @@ struct ScoreColumn {
 // the prior, so a large lambda keeps the default model).
 inline constexpr const char* kTieStrengthName = "rapport tie strength";
 inline constexpr const char* kFittedName = "rapport tie strength, fitted (5-fold CV)";
+// The reference the fitted model must beat: a plain L2-regularised logistic regression over the
+// single features (each as sign(x) ln(1 + |x|), standardised over the candidates), in the same
+// nested cross-validation.
+inline constexpr const char* kCombinedName =
+    "L2 logistic regression over the single features (5-fold CV)";
+// The two rows fitted to the table's labels, left out when single features are ranked.
+bool IsFittedRow(std::string_view score);
 inline constexpr int kFolds = 5;
 inline constexpr uint64_t kFoldSeed = 2009;
 
@@ -71,6 +79,11 @@ std::vector<double> CoefficientPrior(const TieConfig& config);
 std::vector<double> CrossValidatedStrength(const score::TieTable& ties, const TieConfig& config,
                                            const std::vector<uint32_t>& selected,
                                            const std::vector<uint8_t>& labels_by_pair);
+
+// The combination row: out-of-fold logits of kCombinedName over `singles`, parallel to `selected`.
+std::vector<double> CombinedBaseline(const std::vector<ScoreColumn>& singles,
+                                     const std::vector<uint32_t>& selected,
+                                     const std::vector<uint8_t>& labels_by_pair);
 
 // AUC(better) - AUC(baseline) with a 95% paired-bootstrap interval: pairs are resampled with
 // replacement (the same resample for both scores), 2.5th and 97.5th percentiles of the
@@ -89,6 +102,10 @@ Comparison PairedBootstrap(const std::string& score, const std::vector<double>& 
 //   common neighbours (shared neighbours in the undirected graph of all pairs with contact).
 std::vector<ScoreColumn> CandidateScores(const score::ScoreRun& run);
 
+// Protocol 2's extra baseline: the volume score (1-100) of the less active of the two people.
+inline constexpr const char* kPartnerVolumeName = "volume score, less active partner";
+std::vector<double> LessActivePartnerVolume(const score::ScoreRun& run);
+
 // Common neighbours of every pair of the table in the undirected contact graph.
 std::vector<double> CommonNeighbours(const graph::PairTable& table);
 
@@ -105,7 +122,7 @@ struct EvalTable {
   size_t positives = 0;
   std::vector<MetricRow> rows;  // in the order of the score columns
   // The default and the fitted tie strength against the best single feature of the table (the
-  // baseline with the highest ROC AUC).
+  // baseline with the highest ROC AUC), then the fitted tie strength against the combination.
   std::vector<Comparison> comparisons;
 };
 
@@ -114,7 +131,8 @@ EvalTable Evaluate(const std::string& dataset, const std::string& label,
                    const std::vector<ScoreColumn>& columns, const std::vector<uint32_t>& selected,
                    const std::vector<uint8_t>& labels_by_pair);
 
-// Protocol 2 on a log: cut at first + 2/3 (last - first). With one_direction_only, the candidates
+// Protocol 2 on a log: cut at first + 2/3 (last - first); the baselines include
+// LessActivePartnerVolume. With one_direction_only, the candidates
 // are the pairs with events in one direction only before the cut (bitcoin-otc: rated one way).
 EvalTable RunLasting(const EventLog& log, const Config& config, const std::string& dataset,
                      LabelRule rule, bool one_direction_only);

@@ -38,16 +38,33 @@ double Embeddedness(const graph::Adjacency& neighbourhood, PersonIndex u, Person
 double Embeddedness(std::span<const PersonIndex> of_u, std::span<const PersonIndex> of_v,
                     PersonIndex u, PersonIndex v);
 
-// Every person's undecayed effort over all their pairs, both ways.
-std::vector<double> PersonEffort(const graph::PairTable& table);
+// A person's totals over all their pairs, both ways: what a pair's features need to know about
+// the two people's other relationships.
+struct PersonTotals {
+  double effort = 0;  // undecayed positive effort (attention's denominator)
+  double recent = 0;  // recent effort (graph::PairRecord::recent_effort): how active they are now
+  void Add(const graph::PairRecord& record) {
+    effort += record.raw_effort[0] + record.raw_effort[1];
+    recent += record.recent_effort;
+  }
+};
+std::vector<PersonTotals> PersonTotalsOf(const graph::PairTable& table);
+
 // 0.5 * (ln share_u + ln share_v), share_p = the pair's undecayed effort / p's (floored at 1e-6):
 // how much of each person's attention the relationship takes.
-double Attention(const graph::PairRecord& record, const std::vector<double>& person_effort);
-// The same given the two people's efforts.
 double Attention(const graph::PairRecord& record, double effort_u, double effort_v);
 
+// What a pair's features take from outside its own record.
+struct PairContext {
+  double embeddedness = 0;                     // Embeddedness(...)
+  double attention = 0;                        // Attention(...)
+  double activity_low = 0, activity_high = 0;  // ln(1 + PersonTotals::recent), lower and higher
+};
+PairContext ContextOf(const graph::PairRecord& record, double embeddedness, const PersonTotals& u,
+                      const PersonTotals& v);
+
 FeatureVector PairFeatures(const graph::PairRecord& record, const TieConfig& config, double as_of,
-                           double embeddedness, double attention);
+                           const PairContext& context);
 // coefficient_f * (x_f - center_f) / scale_f: the feature's share of the logit.
 double FeatureContribution(const TieConfig& config, int feature, double value);
 double StrengthFromFeatures(const TieConfig& config, const FeatureVector& features);
