@@ -10,9 +10,9 @@ namespace rapport {
 namespace {
 
 constexpr std::array<std::string_view, kFeatureCount> kFeatureNames = {
-    "intensity",  "recent_intensity", "reciprocity", "multiplexity", "duration",
-    "regularity", "recency",          "intimacy",    "embeddedness", "services",
-    "negativity", "attention",        "silence",     "activity_low", "activity_high"};
+    "intensity", "recent_intensity", "reciprocity",   "multiplexity",    "duration",   "regularity",
+    "recency",   "intimacy",         "embeddedness",  "services",        "negativity", "attention",
+    "silence",   "activity_low",     "activity_high", "shared_attention"};
 
 // Reads `table[key]` into `out` when present; a value of the wrong type is an error.
 Status ReadNumber(const toml::table& table, std::string_view section, std::string_view key,
@@ -256,6 +256,7 @@ Config DefaultConfig() {
   feature(Feature::kSilence, 2.0, 1.0, 0.0);
   feature(Feature::kActivityLow, 2.0, 1.0, 0.0);
   feature(Feature::kActivityHigh, 3.0, 1.0, 0.0);
+  feature(Feature::kSharedAttention, 0.05, 0.05, 0.0);
   return config;
 }
 

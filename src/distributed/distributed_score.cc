@@ -172,7 +172,7 @@ struct NeighbourRequest {
 // then the pairs of u whose v that rank owns.
 struct NeighbourHeader {
   PersonIndex u;
-  uint32_t neighbours, pairs;
+  uint32_t neighbours, partners, pairs;
   score::PersonTotals totals;
   double out_effort;
 };
@@ -184,13 +184,19 @@ struct PairOfU {
 
 struct NeighbourReply {
   uint32_t pair;
-  double embeddedness;
+  double embeddedness, shared_attention;
   score::PersonTotals totals_u, totals_v;
   double out_effort_u, out_effort_v;
 };
 
 static_assert(sizeof(NeighbourHeader) == 40 && sizeof(PairOfU) == 12 &&
-              sizeof(NeighbourReply) == 64);
+              sizeof(NeighbourReply) == 72 && sizeof(score::PartnerShare) == 16);
+
+// A pair's undecayed effort, sent to the owner of `person` (top partners).
+struct PartnerMessage {
+  PersonIndex person;
+  score::PartnerEffort partner;
+};
 
 struct InEdge {
   PersonIndex target, source;
@@ -361,21 +367,60 @@ std::vector<graph::PairRecord> FoldPairs(std::vector<ContactMessage> contacts, d
   return pairs;
 }
 
-// The owned people's reciprocated neighbours, each list sorted: CSR over the owner's block.
+// The owned people's reciprocated neighbours, each list sorted, and their top partners: CSR over
+// the owner's block.
 struct NeighbourLists {
   PersonIndex first = 0;
   std::vector<uint64_t> offset;
   std::vector<PersonIndex> neighbours;
+  score::TopPartners top;  // indexed by p - first
 
   std::span<const PersonIndex> Of(PersonIndex p) const {
     const size_t local = p - first;
     return {neighbours.data() + offset[local], neighbours.data() + offset[local + 1]};
   }
+  std::span<const score::PartnerShare> TopOf(PersonIndex p) const {
+    return top.Of(static_cast<PersonIndex>(p - first));
+  }
 };
 
+// Every pair's effort goes to both people's owners, which keep each person's top partners
+// (score::AppendTopPartners, as the single process).
+score::TopPartners BuildTopPartners(const std::vector<graph::PairRecord>& pairs,
+                                    const std::vector<PersonPartial>& person, const Owners& owners,
+                                    PersonIndex first, Communicator& comm) {
+  std::vector<std::vector<PartnerMessage>> outgoing(comm.size());
+  for (const graph::PairRecord& record : pairs) {
+    const double effort = record.raw_effort[0] + record.raw_effort[1];
+    outgoing[owners.OfPerson(record.u)].push_back({record.u, {record.v, effort}});
+    outgoing[owners.OfPerson(record.v)].push_back({record.v, {record.u, effort}});
+  }
+  std::vector<PartnerMessage> received = comm.Exchange(outgoing);
+  outgoing.clear();
+  std::sort(received.begin(), received.end(),
+            [](const PartnerMessage& a, const PartnerMessage& b) { return a.person < b.person; });
+  score::TopPartners top;
+  top.offset.assign(person.size() + 1, 0);
+  std::vector<score::PartnerEffort> candidates;
+  for (size_t begin = 0, end = 0; begin < received.size(); begin = end) {
+    const PersonIndex p = received[begin].person;
+    candidates.clear();
+    for (end = begin; end < received.size() && received[end].person == p; ++end) {
+      candidates.push_back(received[end].partner);
+    }
+    score::AppendTopPartners(candidates, person[p - first].totals.effort, top.entries);
+    top.offset[p - first + 1] = top.entries.size();
+  }
+  // People without pairs: their list is empty, ending where the previous one ended.
+  for (size_t local = 0; local < person.size(); ++local) {
+    top.offset[local + 1] = std::max(top.offset[local + 1], top.offset[local]);
+  }
+  return top;
+}
+
 NeighbourLists BuildNeighbourLists(const std::vector<graph::PairRecord>& pairs, double min_effort,
-                                   const Owners& owners, PersonIndex first, size_t owned,
-                                   Communicator& comm) {
+                                   const std::vector<PersonPartial>& person, const Owners& owners,
+                                   PersonIndex first, size_t owned, Communicator& comm) {
   std::vector<std::vector<Edge>> outgoing(comm.size());
   for (const graph::PairRecord& record : pairs) {
     if (record.effort[0] >= min_effort && record.effort[1] >= min_effort) {
@@ -396,6 +441,7 @@ NeighbourLists BuildNeighbourLists(const std::vector<graph::PairRecord>& pairs, 
     lists.neighbours[i] = edges[i].to;
   }
   for (size_t p = 0; p < owned; ++p) lists.offset[p + 1] += lists.offset[p];
+  lists.top = BuildTopPartners(pairs, person, owners, first, comm);
   return lists;
 }
 
@@ -432,12 +478,16 @@ std::vector<NeighbourReply> ExchangeNeighbourFacts(const std::vector<graph::Pair
       ++end;
     }
     const std::span<const PersonIndex> list = lists.Of(u);
+    const std::span<const score::PartnerShare> top = lists.TopOf(u);
     const PersonPartial& of_u = person[u - lists.first];
     std::vector<std::byte>& blob = blobs[destination];
-    append(blob, NeighbourHeader{u, static_cast<uint32_t>(list.size()),
-                                 static_cast<uint32_t>(end - begin), of_u.totals, of_u.out_effort});
+    append(blob,
+           NeighbourHeader{u, static_cast<uint32_t>(list.size()), static_cast<uint32_t>(top.size()),
+                           static_cast<uint32_t>(end - begin), of_u.totals, of_u.out_effort});
     const auto list_bytes = std::as_bytes(list);
     blob.insert(blob.end(), list_bytes.begin(), list_bytes.end());
+    const auto top_bytes = std::as_bytes(top);
+    blob.insert(blob.end(), top_bytes.begin(), top_bytes.end());
     for (size_t i = begin; i < end; ++i) {
       append(blob, PairOfU{asked[i].v, asked[i].origin, asked[i].pair});
     }
@@ -449,6 +499,7 @@ std::vector<NeighbourReply> ExchangeNeighbourFacts(const std::vector<graph::Pair
   blobs.clear();
   std::vector<std::vector<NeighbourReply>> replies(ranks);
   std::vector<PersonIndex> list;
+  std::vector<score::PartnerShare> top;
   for (size_t at = 0; at < received.size();) {
     NeighbourHeader header;
     std::memcpy(&header, received.data() + at, sizeof header);
@@ -456,13 +507,17 @@ std::vector<NeighbourReply> ExchangeNeighbourFacts(const std::vector<graph::Pair
     list.resize(header.neighbours);
     std::memcpy(list.data(), received.data() + at, header.neighbours * sizeof(PersonIndex));
     at += header.neighbours * sizeof(PersonIndex);
+    top.resize(header.partners);
+    std::memcpy(top.data(), received.data() + at, header.partners * sizeof(score::PartnerShare));
+    at += header.partners * sizeof(score::PartnerShare);
     for (uint32_t i = 0; i < header.pairs; ++i) {
       PairOfU pair;
       std::memcpy(&pair, received.data() + at, sizeof pair);
       at += sizeof pair;
       const PersonPartial& of_v = person[pair.v - lists.first];
       replies[pair.origin].push_back(
-          {pair.pair, score::Embeddedness(list, lists.Of(pair.v), header.u, pair.v), header.totals,
+          {pair.pair, score::Embeddedness(list, lists.Of(pair.v), header.u, pair.v),
+           score::SharedAttention(top, lists.TopOf(pair.v), header.u, pair.v), header.totals,
            of_v.totals, header.out_effort, of_v.out_effort});
     }
   }
@@ -641,8 +696,8 @@ Status ScoreDistributed(const ScoreOptions& options) {
 
   // neighbours: sorted neighbour lists of the owned people (reciprocated pairs only)
   begin_phase("neighbours");
-  const NeighbourLists neighbours =
-      BuildNeighbourLists(pairs, config.tie.neighbour_min_effort, owners, first_owned, owned, comm);
+  const NeighbourLists neighbours = BuildNeighbourLists(pairs, config.tie.neighbour_min_effort,
+                                                        person, owners, first_owned, owned, comm);
 
   // embeddedness, and the people's sums each pair's features need
   begin_phase("embeddedness");
@@ -658,9 +713,9 @@ Status ScoreDistributed(const ScoreOptions& options) {
     for (int64_t i = 0; i < count; ++i) {
       const graph::PairRecord& record = pairs[i];
       const NeighbourReply& f = facts[i];
-      const score::FeatureVector x =
-          score::PairFeatures(record, config.tie, as_of,
-                              score::ContextOf(record, f.embeddedness, f.totals_u, f.totals_v));
+      const score::FeatureVector x = score::PairFeatures(
+          record, config.tie, as_of,
+          score::ContextOf(record, f.embeddedness, f.shared_attention, f.totals_u, f.totals_v));
       strength[i] = score::StrengthFromFeatures(config.tie, x);
       warmth[i] = score::Warmth(record, config, as_of);
       live[i] = strength[i] * warmth[i];

@@ -23,8 +23,9 @@ double StrengthAtLastContact(const ScoreRun& run, uint32_t pair) {
   // The pair's place among the two people's other ties is taken as it is now.
   const FeatureVector& now = run.ties.features[pair];
   auto at = [&now](Feature f) { return now[static_cast<int>(f)]; };
-  const PairContext context{at(Feature::kEmbeddedness), at(Feature::kAttention),
-                            at(Feature::kActivityLow), at(Feature::kActivityHigh)};
+  const PairContext context{at(Feature::kEmbeddedness), at(Feature::kSharedAttention),
+                            at(Feature::kAttention), at(Feature::kActivityLow),
+                            at(Feature::kActivityHigh)};
   return StrengthFromFeatures(config, PairFeatures(then, config, then.last, context));
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <map>
 
 #include "rapport/core/time.h"
 
@@ -63,9 +64,74 @@ double Attention(const graph::PairRecord& record, double effort_u, double effort
   return 0.5 * (std::log(share(effort_u)) + std::log(share(effort_v)));
 }
 
-PairContext ContextOf(const graph::PairRecord& record, double embeddedness, const PersonTotals& u,
-                      const PersonTotals& v) {
-  return {embeddedness, Attention(record, u.effort, v.effort),
+void AppendTopPartners(std::span<PartnerEffort> candidates, double person_effort,
+                       std::vector<PartnerShare>& out) {
+  const size_t keep = std::min(kTopPartners, candidates.size());
+  auto more = [](const PartnerEffort& a, const PartnerEffort& b) {
+    return a.effort != b.effort ? a.effort > b.effort : a.partner < b.partner;
+  };
+  std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(keep),
+                    candidates.end(), more);
+  const size_t start = out.size();
+  for (size_t i = 0; i < keep; ++i) {
+    out.push_back(
+        {candidates[i].partner, person_effort > 0 ? candidates[i].effort / person_effort : 0.0});
+  }
+  std::sort(out.begin() + static_cast<std::ptrdiff_t>(start), out.end(),
+            [](const PartnerShare& a, const PartnerShare& b) { return a.partner < b.partner; });
+}
+
+TopPartners TopPartnersOf(const graph::PairTable& table, const std::vector<PersonTotals>& totals) {
+  const graph::Adjacency all =
+      graph::BuildAdjacency(table, [](const graph::PairRecord&) { return true; });
+  const auto people = static_cast<int64_t>(table.person_count);
+  TopPartners top;
+  top.offset.assign(table.person_count + 1, 0);
+  for (int64_t p = 0; p < people; ++p) {
+    top.offset[p + 1] =
+        top.offset[p] + std::min<uint64_t>(kTopPartners, all.degree(static_cast<PersonIndex>(p)));
+  }
+  top.entries.resize(top.offset.back());
+#pragma omp parallel if (people > 20000)
+  {
+    std::vector<PartnerEffort> candidates;
+    std::vector<PartnerShare> chosen;
+#pragma omp for schedule(dynamic, 4096)
+    for (int64_t p = 0; p < people; ++p) {
+      candidates.clear();
+      for (uint64_t k = all.offset[p]; k < all.offset[p + 1]; ++k) {
+        const graph::PairRecord& record = table.pairs[all.pair[k]];
+        candidates.push_back({all.neighbour[k], record.raw_effort[0] + record.raw_effort[1]});
+      }
+      chosen.clear();
+      AppendTopPartners(candidates, totals[p].effort, chosen);
+      std::copy(chosen.begin(), chosen.end(), top.entries.begin() + top.offset[p]);
+    }
+  }
+  return top;
+}
+
+double SharedAttention(std::span<const PartnerShare> of_u, std::span<const PartnerShare> of_v,
+                       PersonIndex u, PersonIndex v) {
+  double shared = 0;
+  auto a = of_u.begin(), b = of_v.begin();
+  while (a != of_u.end() && b != of_v.end()) {
+    if (a->partner < b->partner) {
+      ++a;
+    } else if (b->partner < a->partner) {
+      ++b;
+    } else {
+      if (a->partner != u && a->partner != v) shared += std::min(a->share, b->share);
+      ++a;
+      ++b;
+    }
+  }
+  return shared;
+}
+
+PairContext ContextOf(const graph::PairRecord& record, double embeddedness, double shared_attention,
+                      const PersonTotals& u, const PersonTotals& v) {
+  return {embeddedness, shared_attention, Attention(record, u.effort, v.effort),
           std::log1p(std::min(u.recent, v.recent)), std::log1p(std::max(u.recent, v.recent))};
 }
 
@@ -88,6 +154,7 @@ FeatureVector PairFeatures(const graph::PairRecord& record, const TieConfig& con
   x[static_cast<int>(Feature::kSilence)] = std::log1p(silence_days);
   x[static_cast<int>(Feature::kIntimacy)] = total > 0 ? record.private_effort / total : 0;
   x[static_cast<int>(Feature::kEmbeddedness)] = context.embeddedness;
+  x[static_cast<int>(Feature::kSharedAttention)] = context.shared_attention;
   x[static_cast<int>(Feature::kServices)] = std::log1p(record.favour_effort);
   const double signed_total = total + record.negative_effort;
   x[static_cast<int>(Feature::kNegativity)] =
@@ -111,6 +178,7 @@ double StrengthFromFeatures(const TieConfig& config, const FeatureVector& featur
 TieTable ComputeTies(const graph::PairTable& table, const TieConfig& config, double as_of) {
   const graph::Adjacency neighbourhood = NeighbourhoodAdjacency(table, config.neighbour_min_effort);
   const std::vector<PersonTotals> totals = PersonTotalsOf(table);
+  const TopPartners top = TopPartnersOf(table, totals);
   TieTable ties;
   const int64_t n = static_cast<int64_t>(table.pairs.size());
   ties.features.resize(table.pairs.size());
@@ -120,8 +188,10 @@ TieTable ComputeTies(const graph::PairTable& table, const TieConfig& config, dou
   for (int64_t i = 0; i < n; ++i) {
     const graph::PairRecord& record = table.pairs[i];
     const double embeddedness = Embeddedness(neighbourhood, record.u, record.v);
-    ties.features[i] = PairFeatures(
-        record, config, as_of, ContextOf(record, embeddedness, totals[record.u], totals[record.v]));
+    const double shared = SharedAttention(top.Of(record.u), top.Of(record.v), record.u, record.v);
+    ties.features[i] =
+        PairFeatures(record, config, as_of,
+                     ContextOf(record, embeddedness, shared, totals[record.u], totals[record.v]));
     ties.strength[i] = StrengthFromFeatures(config, ties.features[i]);
   }
   return ties;
@@ -141,10 +211,22 @@ TieTable ComputeTiesSerial(const graph::PairTable& table, const TieConfig& confi
   // Each person's totals summed pair by pair, independently of PersonTotalsOf.
   std::vector<double> person_effort(table.person_count, 0.0),
       person_recent(table.person_count, 0.0);
+  // Each person's partners with the pair's effort, then the top kTopPartners as a map.
+  std::vector<std::vector<std::pair<double, PersonIndex>>> partners(table.person_count);
   for (const graph::PairRecord& record : table.pairs) {
+    const double pair_effort = record.raw_effort[0] + record.raw_effort[1];
     for (PersonIndex p : {record.u, record.v}) {
-      person_effort[p] += record.raw_effort[0] + record.raw_effort[1];
+      person_effort[p] += pair_effort;
       person_recent[p] += record.recent_effort;
+    }
+    partners[record.u].push_back({-pair_effort, record.v});  // ascending = most effort first
+    partners[record.v].push_back({-pair_effort, record.u});
+  }
+  std::vector<std::map<PersonIndex, double>> top(table.person_count);
+  for (size_t p = 0; p < table.person_count; ++p) {
+    std::sort(partners[p].begin(), partners[p].end());
+    for (size_t k = 0; k < partners[p].size() && k < kTopPartners; ++k) {
+      top[p][partners[p][k].second] = -partners[p][k].first / person_effort[p];
     }
   }
   TieTable ties;
@@ -165,7 +247,14 @@ TieTable ComputeTiesSerial(const graph::PairTable& table, const TieConfig& confi
     const double share_u = std::max(1e-6, pair_effort / person_effort[record.u]);
     const double share_v = std::max(1e-6, pair_effort / person_effort[record.v]);
     const auto [low, high] = std::minmax(person_recent[record.u], person_recent[record.v]);
-    const PairContext context{embeddedness, (std::log(share_u) + std::log(share_v)) / 2,
+    double shared = 0;
+    for (const auto& [partner, share] : top[record.u]) {
+      auto other = top[record.v].find(partner);
+      if (other != top[record.v].end() && partner != record.u && partner != record.v) {
+        shared += std::min(share, other->second);
+      }
+    }
+    const PairContext context{embeddedness, shared, (std::log(share_u) + std::log(share_v)) / 2,
                               std::log1p(low), std::log1p(high)};
     ties.features.push_back(PairFeatures(record, config, as_of, context));
     ties.strength.push_back(StrengthFromFeatures(config, ties.features.back()));

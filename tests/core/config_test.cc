@@ -114,7 +114,8 @@ TEST_F(CoreConfigTest, FeatureNames) {
   EXPECT_EQ(FeatureName(Feature::kRecentIntensity), "recent_intensity");
   EXPECT_EQ(FeatureName(Feature::kAttention), "attention");
   EXPECT_EQ(FeatureName(Feature::kSilence), "silence");
-  EXPECT_EQ(FeatureName(kFeatureCount - 1), "activity_high");
+  EXPECT_EQ(FeatureName(Feature::kActivityHigh), "activity_high");
+  EXPECT_EQ(FeatureName(kFeatureCount - 1), "shared_attention");
 }
 
 TEST_F(CoreConfigTest, FileOverridesOnlyItsKeys) {

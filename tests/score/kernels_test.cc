@@ -5,7 +5,9 @@
 #include <numeric>
 
 #include "rapport/core/time.h"
+#include "rapport/ingest/binary_events.h"
 #include "rapport/scenario/demo.h"
+#include "rapport/scenario/generator.h"
 #include "rapport/score/curve.h"
 #include "rapport/score/propagation.h"
 #include "rapport/score/scorer.h"
@@ -175,7 +177,7 @@ TEST(ScoreTieStrengthTest, FeaturesOfAHandMadePair) {
   record.raw_effort[0] = 2;
   record.raw_effort[1] = 2;
   // u put 16 units into all their pairs and v 4 (this pair included); recent effort 6 and 2.
-  const PairContext context = ContextOf(record, 0.25, {16, 6}, {4, 2});
+  const PairContext context = ContextOf(record, 0.25, 0.125, {16, 6}, {4, 2});
   EXPECT_DOUBLE_EQ(context.attention, 0.5 * (std::log(4.0 / 16) + std::log(4.0 / 4)));
   const FeatureVector x = PairFeatures(record, config, as_of, context);
   EXPECT_DOUBLE_EQ(x[static_cast<int>(Feature::kIntensity)], std::log(5.0));
@@ -188,6 +190,7 @@ TEST(ScoreTieStrengthTest, FeaturesOfAHandMadePair) {
   EXPECT_DOUBLE_EQ(x[static_cast<int>(Feature::kRecency)], std::log1p(10.0 / 7.0));
   EXPECT_DOUBLE_EQ(x[static_cast<int>(Feature::kIntimacy)], 0.5);
   EXPECT_DOUBLE_EQ(x[static_cast<int>(Feature::kEmbeddedness)], 0.25);
+  EXPECT_DOUBLE_EQ(x[static_cast<int>(Feature::kSharedAttention)], 0.125);
   EXPECT_DOUBLE_EQ(x[static_cast<int>(Feature::kServices)], 1.0);
   EXPECT_DOUBLE_EQ(x[static_cast<int>(Feature::kNegativity)], 0.5);
   EXPECT_DOUBLE_EQ(x[static_cast<int>(Feature::kAttention)], context.attention);
@@ -199,6 +202,80 @@ TEST(ScoreTieStrengthTest, FeaturesOfAHandMadePair) {
     z += config.coefficient[f] * (x[f] - config.center[f]) / config.scale[f];
   }
   EXPECT_DOUBLE_EQ(StrengthFromFeatures(config, x), 1 / (1 + std::exp(-z)));
+}
+
+TEST(ScoreTieStrengthTest, ParallelMatchesSerialVerifierOnAGeneratedLog) {
+  // Enough people for the OpenMP loops, and hubs with more than kTopPartners partners.
+  scenario::GeneratorOptions options;
+  options.people = 30000;
+  options.events = 200000;
+  EventLog log;
+  for (uint64_t p = 0; p < options.people; ++p) {
+    log.person_id.push_back(static_cast<int64_t>(p) + 1);
+    log.person_name.push_back("p" + std::to_string(p));
+  }
+  ASSERT_TRUE(scenario::GenerateEvents(options, [&log](const ingest::BinaryEvent& event) {
+                ingest::AppendEvent(log, event);
+                return Status::Ok();
+              }).ok());
+  const Config config = DefaultConfig();
+  const double as_of = log.time.back();
+  const graph::PairTable pairs =
+      graph::AggregatePairs(log, config.effort, DecayOf(config.tie), as_of);
+  const TieTable parallel = ComputeTies(pairs, config.tie, as_of);
+  const TieTable serial = ComputeTiesSerial(pairs, config.tie, as_of);
+  ASSERT_EQ(parallel.features.size(), serial.features.size());
+  int shared = 0;
+  for (size_t i = 0; i < pairs.pairs.size(); ++i) {
+    for (int f = 0; f < kFeatureCount; ++f) {
+      ASSERT_NEAR(parallel.features[i][f], serial.features[i][f], 1e-12) << i << " " << f;
+    }
+    ASSERT_NEAR(parallel.strength[i], serial.strength[i], 1e-12) << i;
+    shared += parallel.features[i][static_cast<int>(Feature::kSharedAttention)] > 0 ? 1 : 0;
+  }
+  const graph::Adjacency all =
+      graph::BuildAdjacency(pairs, [](const graph::PairRecord&) { return true; });
+  size_t widest = 0;
+  for (size_t p = 0; p < pairs.person_count; ++p) {
+    widest = std::max(widest, all.degree(static_cast<PersonIndex>(p)));
+  }
+  EXPECT_GT(widest, kTopPartners) << "no one's partner list is cut, so the cut is untested";
+  EXPECT_GT(shared, 1000);
+}
+
+TEST(ScoreTieStrengthTest, TopPartnersKeepTheLargestEffortsAsSharesByPartner) {
+  // Partners 0..17 have effort p % 9 + 1 (1..9, twice), partner 18 effort 9: 19 candidates.
+  // Keeping 16 drops the two of effort 1 (partners 0 and 9) and one of the two of effort 2:
+  // among equals the smaller index stays, so 1 stays and 10 goes.
+  std::vector<PartnerEffort> candidates;
+  double total = 0;
+  for (PersonIndex p = 0; p < 18; ++p) {
+    candidates.push_back({p, static_cast<double>(p % 9 + 1)});
+    total += p % 9 + 1;
+  }
+  candidates.push_back({18, 9});
+  total += 9;
+  std::vector<PartnerShare> top{{99, 1.0}};  // appended after what is there
+  AppendTopPartners(candidates, total, top);
+  ASSERT_EQ(top.size(), 1 + kTopPartners);
+  std::vector<PersonIndex> kept;
+  for (size_t i = 1; i < top.size(); ++i) {
+    kept.push_back(top[i].partner);
+    EXPECT_DOUBLE_EQ(top[i].share, (top[i].partner == 18 ? 9 : top[i].partner % 9 + 1) / total);
+  }
+  const std::vector<PersonIndex> expected = {1,  2,  3,  4,  5,  6,  7,  8,
+                                             11, 12, 13, 14, 15, 16, 17, 18};
+  EXPECT_EQ(kept, expected);
+}
+
+TEST(ScoreTieStrengthTest, SharedAttentionSumsTheSmallerShareOfCommonPartners) {
+  // u = 0, v = 7. Common partners: 3 (0.2 and 0.1) and 5 (0.1 and 0.3); 7 is v itself and 0 is
+  // u itself, so neither counts.
+  const std::vector<PartnerShare> of_u = {{1, 0.2}, {3, 0.2}, {5, 0.1}, {7, 0.5}};
+  const std::vector<PartnerShare> of_v = {{0, 0.4}, {3, 0.1}, {5, 0.3}, {6, 0.2}};
+  EXPECT_DOUBLE_EQ(SharedAttention(of_u, of_v, 0, 7), 0.1 + 0.1);
+  EXPECT_DOUBLE_EQ(SharedAttention(of_v, of_u, 7, 0), 0.1 + 0.1);
+  EXPECT_EQ(SharedAttention(of_u, {}, 0, 7), 0.0);
 }
 
 TEST(ScoreCurveTest, AnchorsAndMonotone) {

@@ -29,8 +29,9 @@ enum class Feature : int {
   kSilence,          // log(1 + days since the last contact), not relative to the pair's rhythm
   kActivityLow,      // log(1 + recent effort over all their ties) of the less active of the two
   kActivityHigh,     // the same of the more active of the two
+  kSharedAttention,  // how much of their effort the two put into the same people (top partners)
 };
-inline constexpr int kFeatureCount = 15;
+inline constexpr int kFeatureCount = 16;
 std::string_view FeatureName(Feature feature);
 inline std::string_view FeatureName(int feature) {
   return FeatureName(static_cast<Feature>(feature));

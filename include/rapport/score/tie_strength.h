@@ -54,14 +54,47 @@ std::vector<PersonTotals> PersonTotalsOf(const graph::PairTable& table);
 // how much of each person's attention the relationship takes.
 double Attention(const graph::PairRecord& record, double effort_u, double effort_v);
 
+// The partners who take most of a person's effort: up to kTopPartners of them, those of the
+// person's pairs with the most undecayed effort (equal efforts: the smaller partner index first),
+// each with its share of the person's effort (PersonTotals::effort), listed by partner index.
+inline constexpr size_t kTopPartners = 16;
+struct PartnerShare {
+  PersonIndex partner = 0;
+  double share = 0;
+};
+struct PartnerEffort {
+  PersonIndex partner = 0;
+  double effort = 0;  // the pair's undecayed effort, both ways
+};
+// One person's top partners from all their (partner, effort) pairs, appended to `out`; reorders
+// `candidates`.
+void AppendTopPartners(std::span<PartnerEffort> candidates, double person_effort,
+                       std::vector<PartnerShare>& out);
+
+// Every person's top partners, CSR: those of p are entries[offset[p] .. offset[p + 1]).
+struct TopPartners {
+  std::vector<uint64_t> offset;
+  std::vector<PartnerShare> entries;
+  std::span<const PartnerShare> Of(PersonIndex p) const {
+    return {entries.data() + offset[p], entries.data() + offset[p + 1]};
+  }
+};
+TopPartners TopPartnersOf(const graph::PairTable& table, const std::vector<PersonTotals>& totals);
+
+// Sum over the partners in both lists (other than u and v) of the smaller of the two shares:
+// how much of their attention u and v put into the same people. In [0, 1].
+double SharedAttention(std::span<const PartnerShare> of_u, std::span<const PartnerShare> of_v,
+                       PersonIndex u, PersonIndex v);
+
 // What a pair's features take from outside its own record.
 struct PairContext {
   double embeddedness = 0;                     // Embeddedness(...)
+  double shared_attention = 0;                 // SharedAttention(...)
   double attention = 0;                        // Attention(...)
   double activity_low = 0, activity_high = 0;  // ln(1 + PersonTotals::recent), lower and higher
 };
-PairContext ContextOf(const graph::PairRecord& record, double embeddedness, const PersonTotals& u,
-                      const PersonTotals& v);
+PairContext ContextOf(const graph::PairRecord& record, double embeddedness, double shared_attention,
+                      const PersonTotals& u, const PersonTotals& v);
 
 FeatureVector PairFeatures(const graph::PairRecord& record, const TieConfig& config, double as_of,
                            const PairContext& context);
