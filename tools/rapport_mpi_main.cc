@@ -26,6 +26,7 @@ int Run(int argc, char** argv, int rank) {
   app.add_option("--config", config_path, "Scoring configuration (TOML; default: built in)");
   CLI::App* score = app.add_subcommand(
       "score", "Both scores of every person and every tie's strength, into a score directory");
+  score->fallthrough();  // --config may also follow the subcommand, as with `rapport`
   score
       ->add_option("--input", options.inputs,
                    "Event files: binary (.bin from `rapport gen`, split between the ranks) or "

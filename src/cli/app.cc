@@ -46,9 +46,11 @@ Result<double> ResolveAsOf(const store::Store& store, const std::string& as_of_t
   return *latest;
 }
 
-Result<Scored> OpenAndScore(const GlobalOptions& global, const std::string& as_of_text) {
+Result<Scored> OpenAndScore(const GlobalOptions& global, const std::string& as_of_text,
+                            bool every_feature) {
   Scored scored;
   RAPPORT_ASSIGN_OR_RETURN(scored.config, EffectiveConfig(global));
+  if (every_feature) scored.config = WithEveryFeature(scored.config);
   RAPPORT_ASSIGN_OR_RETURN(scored.store, OpenStore(global));
   RAPPORT_ASSIGN_OR_RETURN(double as_of, ResolveAsOf(*scored.store, as_of_text));
   RAPPORT_ASSIGN_OR_RETURN(scored.log, scored.store->LoadEventLog(as_of));

@@ -35,7 +35,9 @@ struct Scored {
   EventLog log;
   score::ScoreRun run;
 };
-Result<Scored> OpenAndScore(const GlobalOptions& global, const std::string& as_of_text);
+// every_feature: score with WithEveryFeature(config) (for `fit`).
+Result<Scored> OpenAndScore(const GlobalOptions& global, const std::string& as_of_text,
+                            bool every_feature = false);
 
 // The batch path: every event of the files (binary event files, or any readable format with
 // --input-format), without the store; progress and rejects go to stderr.

@@ -161,9 +161,11 @@ const char* const kLimits = R"(## Targets, and what is still missed
   and not worse on CollegeMsg. The contact diaries are not a target table; there the fitted
   model's interval includes 0.
 - Fitted model better than a plain L2 logistic regression over the single features: the third
-  row of each comparison table, against the reference measured in the same run. The issue
-  quotes about 0.80 (Thiers13 friendship), 0.88 (CollegeMsg), 0.82 (email-Eu-core) and 0.86
-  (Bitcoin OTC) for it; compare the fitted row's ROC AUC with those too.
+  row of each comparison table, against the reference measured in the same run, and the table
+  at the end of this page, next to the values the issue quotes for it. The fitted model reached
+  these only after four features joined the model at weight 0, for `fit` (docs/SCORING.md,
+  "How the defaults were chosen"): silence, the two partners' activity and shared attention.
+  The narrowest margin is on email-Eu-core: read its interval before calling it a win.
 - Protocol 4: a 7-day silence should cost under 1 rapport point on average while the volume
   score loses more, and ten times the broadcasts should move the rapport score by at most 0.5.
   The mean over everyone chosen meets the first; over the people whose week was not already
@@ -281,6 +283,32 @@ std::string Shortfall(const std::vector<Section>& sections) {
       worst, where);
 }
 
+// The fitted model against the L2 reference of each tie table, measured and as the issue quotes
+// it (protocols 1 and 2 of issue 4: about 0.80, 0.88, 0.82 and 0.86).
+std::string AgainstReference(const std::vector<Section>& sections) {
+  const std::pair<const char*, double> quoted[] = {
+      {"Protocol 1: Thiers13, friendship survey", 0.80},
+      {"Protocol 2: CollegeMsg", 0.88},
+      {"Protocol 2: email-Eu-core temporal (derived)", 0.82},
+      {"Protocol 2: Bitcoin OTC", 0.86}};
+  std::string out =
+      "| table | fitted ROC AUC | L2 reference, measured | difference (95% interval) | L2 "
+      "reference, as quoted |\n|---|---|---|---|---|\n";
+  for (const Section& section : sections) {
+    if (!section.is_tie_table() || section.table.comparisons.size() < 3) continue;
+    const eval::EvalTable& table = section.table;
+    const eval::Comparison& c = table.comparisons[2];
+    std::string as_quoted = "(not a target table)";
+    for (const auto& [title, value] : quoted) {
+      if (section.title == title) as_quoted = fmt::format("about {:.2f}", value);
+    }
+    out += fmt::format("| {} | {:.3f} | {:.3f} | {:+.3f} ({:+.3f} .. {:+.3f}) | {} |\n",
+                       section.title, table.rows[1].roc_auc, table.rows[2].roc_auc, c.difference,
+                       c.low, c.high, as_quoted);
+  }
+  return out;
+}
+
 // How often rapport's tie strength is the best score of a table, on each metric.
 std::string Summary(const std::vector<Section>& sections) {
   int best_auc = 0, best_ap = 0, tables = 0;
@@ -337,6 +365,8 @@ std::string Document(const EvalArgs& args, const std::vector<Section>& sections,
     out += "\nReading: " + eval::Reading(section.table) + "\n\n";
   }
   out += kLimits;
+  out += "\nThe fitted model against the L2 reference, table by table:\n\n";
+  out += AgainstReference(sections);
   return out;
 }
 

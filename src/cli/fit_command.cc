@@ -2,7 +2,9 @@
 // labelled pairs (eval/logistic.h: L2-regularised logistic regression, the current coefficients
 // as the prior, lambda chosen by k-fold cross-validated ROC AUC), prints the cross-validated
 // ROC AUC of the current and the fitted model on the same folds, and writes the whole
-// configuration with the fitted bias and coefficients, for `score --config`.
+// configuration with the fitted bias and coefficients, for `score --config`. It scores with
+// WithEveryFeature(config), so shared attention is computed and fitted too, and the written
+// configuration keeps its tie.top_partners.
 //
 // Labels file: one pair per line, "PERSON PERSON LABEL", separated by commas, tabs or spaces;
 // a PERSON is anything `explain` accepts (an identity, a name or an id); LABEL is 1, strong,
@@ -97,7 +99,7 @@ Result<std::vector<LabelledPair>> ReadLabels(const std::string& path) {
 int RunFit(const GlobalOptions& global, const FitArgs& args) {
   Result<std::vector<LabelledPair>> labelled = ReadLabels(args.labels);
   if (!labelled.ok()) return Fail(labelled.status());
-  Result<Scored> scored = OpenAndScore(global, args.as_of);
+  Result<Scored> scored = OpenAndScore(global, args.as_of, /*every_feature=*/true);
   if (!scored.ok()) return Fail(scored.status());
   const score::ScoreRun& run = scored->run;
 

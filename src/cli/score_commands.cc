@@ -71,10 +71,12 @@ int RunBatchScore(const GlobalOptions& global, const ViewArgs& args, report::Out
     as_of = *parsed;
   }
   const auto begin = std::chrono::steady_clock::now();
-  const score::ScoreRun run =
-      score::ScoreEvents(*log, *config, as_of, [](std::string_view stage, double seconds) {
+  const score::ScoreRun run = score::ScoreEvents(
+      *log, *config, as_of,
+      [](std::string_view stage, double seconds) {
         fmt::print(stderr, "  {}: {:.1f} s\n", stage, seconds);
-      });
+      },
+      /*keep_features=*/false);  // the score files and table need strengths only
   fmt::print(stderr, "scored {} people and {} pairs in {:.1f} s\n", run.people.size(),
              run.pairs.pairs.size(),
              std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count());

@@ -90,7 +90,7 @@ Status ApplyToml(const toml::table& root, Config& config) {
         CheckKnownKeys(*t, "tie",
                        {"half_life_days", "recent_half_life_days", "recent_hold_days", "bias",
                         "min_usual_gap_days", "single_contact_gap_days", "neighbour_min_effort",
-                        "center", "scale", "coefficient"}));
+                        "top_partners", "center", "scale", "coefficient"}));
     TieConfig& tie = config.tie;
     RAPPORT_RETURN_IF_ERROR(ReadNumber(*t, "tie", "half_life_days", tie.half_life_days));
     RAPPORT_RETURN_IF_ERROR(
@@ -102,6 +102,12 @@ Status ApplyToml(const toml::table& root, Config& config) {
         ReadNumber(*t, "tie", "single_contact_gap_days", tie.single_contact_gap_days));
     RAPPORT_RETURN_IF_ERROR(
         ReadNumber(*t, "tie", "neighbour_min_effort", tie.neighbour_min_effort));
+    double top_partners = tie.top_partners;
+    RAPPORT_RETURN_IF_ERROR(ReadNumber(*t, "tie", "top_partners", top_partners));
+    if (!(top_partners >= 0 && top_partners <= 1000) || top_partners != std::floor(top_partners)) {
+      return InvalidArgument("[tie] top_partners must be a whole number from 0 (off) to 1000");
+    }
+    tie.top_partners = static_cast<int>(top_partners);
     for (auto [name, values] : {std::pair{"center", &tie.center}, std::pair{"scale", &tie.scale},
                                 std::pair{"coefficient", &tie.coefficient}}) {
       const toml::node* sub_node = t->get(name);
@@ -260,6 +266,11 @@ Config DefaultConfig() {
   return config;
 }
 
+Config WithEveryFeature(Config config) {
+  if (config.tie.top_partners == 0) config.tie.top_partners = kFitTopPartners;
+  return config;
+}
+
 Result<Config> LoadConfig(const std::string& path) {
   toml::table root;
   try {
@@ -288,9 +299,11 @@ std::string ConfigToToml(const Config& config) {
   const TieConfig& tie = config.tie;
   out += fmt::format(
       "[tie]\nhalf_life_days = {}\nrecent_half_life_days = {}\nrecent_hold_days = {}\nbias = {}\n"
-      "min_usual_gap_days = {}\nsingle_contact_gap_days = {}\nneighbour_min_effort = {}\n\n",
+      "min_usual_gap_days = {}\nsingle_contact_gap_days = {}\nneighbour_min_effort = {}\n"
+      "top_partners = {}\n\n",
       tie.half_life_days, tie.recent_half_life_days, tie.recent_hold_days, tie.bias,
-      tie.min_usual_gap_days, tie.single_contact_gap_days, tie.neighbour_min_effort);
+      tie.min_usual_gap_days, tie.single_contact_gap_days, tie.neighbour_min_effort,
+      tie.top_partners);
   for (auto [name, values] : {std::pair{"center", &tie.center}, std::pair{"scale", &tie.scale},
                               std::pair{"coefficient", &tie.coefficient}}) {
     out += fmt::format("[tie.{}]\n", name);

@@ -194,9 +194,10 @@ static_assert(sizeof(NeighbourHeader) == 40 && sizeof(PairOfU) == 12 &&
 
 // A pair's undecayed effort, sent to the owner of `person` (top partners).
 struct PartnerMessage {
-  PersonIndex person;
-  score::PartnerEffort partner;
+  PersonIndex person, partner;
+  double effort;
 };
+static_assert(sizeof(PartnerMessage) == 16);
 
 struct InEdge {
   PersonIndex target, source;
@@ -388,39 +389,42 @@ struct NeighbourLists {
 // (score::AppendTopPartners, as the single process).
 score::TopPartners BuildTopPartners(const std::vector<graph::PairRecord>& pairs,
                                     const std::vector<PersonPartial>& person, const Owners& owners,
-                                    PersonIndex first, Communicator& comm) {
+                                    PersonIndex first, size_t keep, Communicator& comm) {
+  score::TopPartners top;
+  top.offset.assign(person.size() + 1, 0);
+  if (keep == 0) return top;  // shared attention off: no exchange
   std::vector<std::vector<PartnerMessage>> outgoing(comm.size());
   for (const graph::PairRecord& record : pairs) {
     const double effort = record.raw_effort[0] + record.raw_effort[1];
-    outgoing[owners.OfPerson(record.u)].push_back({record.u, {record.v, effort}});
-    outgoing[owners.OfPerson(record.v)].push_back({record.v, {record.u, effort}});
+    outgoing[owners.OfPerson(record.u)].push_back({record.u, record.v, effort});
+    outgoing[owners.OfPerson(record.v)].push_back({record.v, record.u, effort});
   }
   std::vector<PartnerMessage> received = comm.Exchange(outgoing);
   outgoing.clear();
   std::sort(received.begin(), received.end(),
             [](const PartnerMessage& a, const PartnerMessage& b) { return a.person < b.person; });
-  score::TopPartners top;
-  top.offset.assign(person.size() + 1, 0);
+  for (const PartnerMessage& message : received) ++top.offset[message.person - first + 1];
+  for (size_t local = 0; local < person.size(); ++local) {
+    top.offset[local + 1] = top.offset[local] + std::min<uint64_t>(keep, top.offset[local + 1]);
+  }
+  top.entries.reserve(top.offset.back());
   std::vector<score::PartnerEffort> candidates;
   for (size_t begin = 0, end = 0; begin < received.size(); begin = end) {
     const PersonIndex p = received[begin].person;
     candidates.clear();
     for (end = begin; end < received.size() && received[end].person == p; ++end) {
-      candidates.push_back(received[end].partner);
+      candidates.push_back({received[end].partner, received[end].effort});
     }
-    score::AppendTopPartners(candidates, person[p - first].totals.effort, top.entries);
-    top.offset[p - first + 1] = top.entries.size();
-  }
-  // People without pairs: their list is empty, ending where the previous one ended.
-  for (size_t local = 0; local < person.size(); ++local) {
-    top.offset[local + 1] = std::max(top.offset[local + 1], top.offset[local]);
+    score::AppendTopPartners(candidates, person[p - first].totals.effort, keep, top.entries);
   }
   return top;
 }
 
-NeighbourLists BuildNeighbourLists(const std::vector<graph::PairRecord>& pairs, double min_effort,
+NeighbourLists BuildNeighbourLists(const std::vector<graph::PairRecord>& pairs,
+                                   const TieConfig& config,
                                    const std::vector<PersonPartial>& person, const Owners& owners,
                                    PersonIndex first, size_t owned, Communicator& comm) {
+  const double min_effort = config.neighbour_min_effort;
   std::vector<std::vector<Edge>> outgoing(comm.size());
   for (const graph::PairRecord& record : pairs) {
     if (record.effort[0] >= min_effort && record.effort[1] >= min_effort) {
@@ -441,7 +445,8 @@ NeighbourLists BuildNeighbourLists(const std::vector<graph::PairRecord>& pairs, 
     lists.neighbours[i] = edges[i].to;
   }
   for (size_t p = 0; p < owned; ++p) lists.offset[p + 1] += lists.offset[p];
-  lists.top = BuildTopPartners(pairs, person, owners, first, comm);
+  lists.top = BuildTopPartners(pairs, person, owners, first,
+                               static_cast<size_t>(config.top_partners), comm);
   return lists;
 }
 
@@ -694,15 +699,18 @@ Status ScoreDistributed(const ScoreOptions& options) {
     }
   }
 
-  // neighbours: sorted neighbour lists of the owned people (reciprocated pairs only)
-  begin_phase("neighbours");
-  const NeighbourLists neighbours = BuildNeighbourLists(pairs, config.tie.neighbour_min_effort,
-                                                        person, owners, first_owned, owned, comm);
+  std::vector<NeighbourReply> facts;
+  {
+    // neighbours: sorted neighbour lists of the owned people (reciprocated pairs only) and their
+    // top partners
+    begin_phase("neighbours");
+    const NeighbourLists neighbours =
+        BuildNeighbourLists(pairs, config.tie, person, owners, first_owned, owned, comm);
 
-  // embeddedness, and the people's sums each pair's features need
-  begin_phase("embeddedness");
-  const std::vector<NeighbourReply> facts =
-      ExchangeNeighbourFacts(pairs, neighbours, person, owners, comm);
+    // embeddedness, and the people's sums each pair's features need; the lists go after it
+    begin_phase("embeddedness");
+    facts = ExchangeNeighbourFacts(pairs, neighbours, person, owners, comm);
+  }
 
   // ties
   begin_phase("ties");

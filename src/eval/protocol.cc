@@ -304,7 +304,7 @@ EvalTable RunLasting(const EventLog& log, const Config& config, const std::strin
   const double first = log.event_count() > 0 ? log.time.front() : 0;
   const double last = log.event_count() > 0 ? log.time.back() : 0;
   const double cut = first + (last - first) * 2.0 / 3.0;
-  const TimeSplit split = SplitAt(log, config, cut, rule);
+  const TimeSplit split = SplitAt(log, WithEveryFeature(config), cut, rule);
   std::vector<uint32_t> selected;
   for (uint32_t i = 0; i < split.features.pairs.pairs.size(); ++i) {
     const graph::PairRecord& record = split.features.pairs.pairs[i];
@@ -321,7 +321,7 @@ EvalTable RunLasting(const EventLog& log, const Config& config, const std::strin
 EvalTable RunReported(const EventLog& log, const Config& config, const std::string& dataset,
                       const std::string& label, const IdentityPairs& reported) {
   const double as_of = log.event_count() > 0 ? log.time.back() : 0;
-  const score::ScoreRun run = score::ScoreEvents(log, config, as_of);
+  const score::ScoreRun run = score::ScoreEvents(log, WithEveryFeature(config), as_of);
   std::unordered_map<std::string, PersonIndex> person;
   for (size_t p = 0; p < log.person_count(); ++p) {
     person.emplace(log.person_name[p], static_cast<PersonIndex>(p));

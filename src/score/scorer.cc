@@ -98,7 +98,7 @@ RapportComponents RapportOf(const RapportConfig& rc, double standing, size_t per
 }
 
 ScoreRun ScoreEvents(const EventLog& log, const Config& config, double as_of,
-                     const StageCallback& on_stage) {
+                     const StageCallback& on_stage, bool keep_features) {
   auto stage_start = std::chrono::steady_clock::now();
   auto stage_done = [&](std::string_view stage) {
     if (!on_stage) return;
@@ -111,7 +111,7 @@ ScoreRun ScoreEvents(const EventLog& log, const Config& config, double as_of,
   run.config = config;
   run.pairs = graph::AggregatePairs(log, config.effort, DecayOf(config.tie), as_of);
   stage_done("aggregate pairs");
-  run.ties = ComputeTies(run.pairs, config.tie, as_of);
+  run.ties = ComputeTies(run.pairs, config.tie, as_of, keep_features);
   stage_done("tie strengths");
   run.warmth.resize(run.pairs.pairs.size());
   std::vector<double> live(run.pairs.pairs.size());

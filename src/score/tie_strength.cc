@@ -65,8 +65,8 @@ double Attention(const graph::PairRecord& record, double effort_u, double effort
 }
 
 void AppendTopPartners(std::span<PartnerEffort> candidates, double person_effort,
-                       std::vector<PartnerShare>& out) {
-  const size_t keep = std::min(kTopPartners, candidates.size());
+                       size_t keep_at_most, std::vector<PartnerShare>& out) {
+  const size_t keep = std::min(keep_at_most, candidates.size());
   auto more = [](const PartnerEffort& a, const PartnerEffort& b) {
     return a.effort != b.effort ? a.effort > b.effort : a.partner < b.partner;
   };
@@ -81,15 +81,17 @@ void AppendTopPartners(std::span<PartnerEffort> candidates, double person_effort
             [](const PartnerShare& a, const PartnerShare& b) { return a.partner < b.partner; });
 }
 
-TopPartners TopPartnersOf(const graph::PairTable& table, const std::vector<PersonTotals>& totals) {
+TopPartners TopPartnersOf(const graph::PairTable& table, const std::vector<PersonTotals>& totals,
+                          size_t keep) {
+  TopPartners top;
+  top.offset.assign(table.person_count + 1, 0);
+  if (keep == 0) return top;
   const graph::Adjacency all =
       graph::BuildAdjacency(table, [](const graph::PairRecord&) { return true; });
   const auto people = static_cast<int64_t>(table.person_count);
-  TopPartners top;
-  top.offset.assign(table.person_count + 1, 0);
   for (int64_t p = 0; p < people; ++p) {
     top.offset[p + 1] =
-        top.offset[p] + std::min<uint64_t>(kTopPartners, all.degree(static_cast<PersonIndex>(p)));
+        top.offset[p] + std::min<uint64_t>(keep, all.degree(static_cast<PersonIndex>(p)));
   }
   top.entries.resize(top.offset.back());
 #pragma omp parallel if (people > 20000)
@@ -104,7 +106,7 @@ TopPartners TopPartnersOf(const graph::PairTable& table, const std::vector<Perso
         candidates.push_back({all.neighbour[k], record.raw_effort[0] + record.raw_effort[1]});
       }
       chosen.clear();
-      AppendTopPartners(candidates, totals[p].effort, chosen);
+      AppendTopPartners(candidates, totals[p].effort, keep, chosen);
       std::copy(chosen.begin(), chosen.end(), top.entries.begin() + top.offset[p]);
     }
   }
@@ -175,13 +177,14 @@ double StrengthFromFeatures(const TieConfig& config, const FeatureVector& featur
   return 1.0 / (1.0 + std::exp(-z));
 }
 
-TieTable ComputeTies(const graph::PairTable& table, const TieConfig& config, double as_of) {
+TieTable ComputeTies(const graph::PairTable& table, const TieConfig& config, double as_of,
+                     bool keep_features) {
   const graph::Adjacency neighbourhood = NeighbourhoodAdjacency(table, config.neighbour_min_effort);
   const std::vector<PersonTotals> totals = PersonTotalsOf(table);
-  const TopPartners top = TopPartnersOf(table, totals);
+  const TopPartners top = TopPartnersOf(table, totals, static_cast<size_t>(config.top_partners));
   TieTable ties;
   const int64_t n = static_cast<int64_t>(table.pairs.size());
-  ties.features.resize(table.pairs.size());
+  if (keep_features) ties.features.resize(table.pairs.size());
   ties.strength.resize(table.pairs.size());
   // Each pair is independent; dynamic schedule because embeddedness costs the two degrees.
 #pragma omp parallel for schedule(dynamic, 1024) if (n > 20000)
@@ -189,10 +192,11 @@ TieTable ComputeTies(const graph::PairTable& table, const TieConfig& config, dou
     const graph::PairRecord& record = table.pairs[i];
     const double embeddedness = Embeddedness(neighbourhood, record.u, record.v);
     const double shared = SharedAttention(top.Of(record.u), top.Of(record.v), record.u, record.v);
-    ties.features[i] =
+    const FeatureVector x =
         PairFeatures(record, config, as_of,
                      ContextOf(record, embeddedness, shared, totals[record.u], totals[record.v]));
-    ties.strength[i] = StrengthFromFeatures(config, ties.features[i]);
+    ties.strength[i] = StrengthFromFeatures(config, x);
+    if (keep_features) ties.features[i] = x;
   }
   return ties;
 }
@@ -211,7 +215,7 @@ TieTable ComputeTiesSerial(const graph::PairTable& table, const TieConfig& confi
   // Each person's totals summed pair by pair, independently of PersonTotalsOf.
   std::vector<double> person_effort(table.person_count, 0.0),
       person_recent(table.person_count, 0.0);
-  // Each person's partners with the pair's effort, then the top kTopPartners as a map.
+  // Each person's partners with the pair's effort, then the top config.top_partners as a map.
   std::vector<std::vector<std::pair<double, PersonIndex>>> partners(table.person_count);
   for (const graph::PairRecord& record : table.pairs) {
     const double pair_effort = record.raw_effort[0] + record.raw_effort[1];
@@ -225,7 +229,8 @@ TieTable ComputeTiesSerial(const graph::PairTable& table, const TieConfig& confi
   std::vector<std::map<PersonIndex, double>> top(table.person_count);
   for (size_t p = 0; p < table.person_count; ++p) {
     std::sort(partners[p].begin(), partners[p].end());
-    for (size_t k = 0; k < partners[p].size() && k < kTopPartners; ++k) {
+    for (size_t k = 0; k < partners[p].size() && k < static_cast<size_t>(config.top_partners);
+         ++k) {
       top[p][partners[p][k].second] = -partners[p][k].first / person_effort[p];
     }
   }

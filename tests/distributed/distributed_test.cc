@@ -194,6 +194,15 @@ TEST_F(DistributedTest, CollegeMsgMatchesTheSingleProcess) {
   ExpectSameAsSingleProcess(" '" RAPPORT_SHARED_DATA "/collegemsg/CollegeMsg.txt'", {2, 4});
 }
 
+TEST_F(DistributedTest, SharedAttentionMatchesTheSingleProcess) {
+  // Top partners on and weighted, so that the strengths compared depend on them: every pair's
+  // effort goes to both people's owners and the lists travel with the neighbour lists.
+  std::ofstream(dir_ / "shared.toml") << "[tie]\ntop_partners = 16\n"
+                                         "[tie.coefficient]\nshared_attention = 0.5\n";
+  ExpectSameAsSingleProcess(Generate(2500, 120000, 1), {2, 4},
+                            "--config " + (dir_ / "shared.toml").string());
+}
+
 TEST_F(DistributedTest, AKilledRankFailsTheJobAndKeepsThePreviousResult) {
   const std::string inputs = Generate(1500, 50000, 1);
   ASSERT_EQ(RunMpi(2, "score --input" + inputs + " --out scores").exit_code, 0);

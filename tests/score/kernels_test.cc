@@ -218,7 +218,8 @@ TEST(ScoreTieStrengthTest, ParallelMatchesSerialVerifierOnAGeneratedLog) {
                 ingest::AppendEvent(log, event);
                 return Status::Ok();
               }).ok());
-  const Config config = DefaultConfig();
+  Config config = DefaultConfig();
+  config.tie.top_partners = 16;  // shared attention on (off by default)
   const double as_of = log.time.back();
   const graph::PairTable pairs =
       graph::AggregatePairs(log, config.effort, DecayOf(config.tie), as_of);
@@ -239,8 +240,22 @@ TEST(ScoreTieStrengthTest, ParallelMatchesSerialVerifierOnAGeneratedLog) {
   for (size_t p = 0; p < pairs.person_count; ++p) {
     widest = std::max(widest, all.degree(static_cast<PersonIndex>(p)));
   }
-  EXPECT_GT(widest, kTopPartners) << "no one's partner list is cut, so the cut is untested";
+  EXPECT_GT(widest, 16u) << "no one's partner list is cut, so the cut is untested";
   EXPECT_GT(shared, 1000);
+  // Strengths only (the batch path): the same strengths, no features kept.
+  const TieTable lean = ComputeTies(pairs, config.tie, as_of, /*keep_features=*/false);
+  EXPECT_TRUE(lean.features.empty());
+  EXPECT_EQ(lean.strength, parallel.strength);
+  // Off, as by default: shared attention is 0 everywhere and nothing else changes.
+  config.tie.top_partners = 0;
+  const TieTable off = ComputeTies(pairs, config.tie, as_of);
+  for (size_t i = 0; i < pairs.pairs.size(); ++i) {
+    for (int f = 0; f < kFeatureCount; ++f) {
+      const double expected =
+          f == static_cast<int>(Feature::kSharedAttention) ? 0.0 : parallel.features[i][f];
+      ASSERT_EQ(off.features[i][f], expected) << i << " " << f;
+    }
+  }
 }
 
 TEST(ScoreTieStrengthTest, TopPartnersKeepTheLargestEffortsAsSharesByPartner) {
@@ -256,8 +271,8 @@ TEST(ScoreTieStrengthTest, TopPartnersKeepTheLargestEffortsAsSharesByPartner) {
   candidates.push_back({18, 9});
   total += 9;
   std::vector<PartnerShare> top{{99, 1.0}};  // appended after what is there
-  AppendTopPartners(candidates, total, top);
-  ASSERT_EQ(top.size(), 1 + kTopPartners);
+  AppendTopPartners(candidates, total, 16, top);
+  ASSERT_EQ(top.size(), 1u + 16);
   std::vector<PersonIndex> kept;
   for (size_t i = 1; i < top.size(); ++i) {
     kept.push_back(top[i].partner);

@@ -55,6 +55,7 @@ struct TieConfig {
   double single_contact_gap_days = 30;  // recency: the usual gap of a pair with one contact
   double neighbour_min_effort = 1.0;    // embeddedness: neighbours are people with this much
                                         // decayed effort both ways
+  int top_partners = 0;  // shared attention over each person's this many top partners; 0: off
 };
 
 struct VolumeConfig {
@@ -102,6 +103,10 @@ struct Config {
 
 // The compiled-in defaults (DESIGN.md, "Scoring model, version 1", as tuned in docs/SCORING.md).
 Config DefaultConfig();
+// What `fit` and `eval` score with: every feature computed, so shared attention is on (over
+// kFitTopPartners top partners) unless `config` already sets tie.top_partners.
+inline constexpr int kFitTopPartners = 16;
+Config WithEveryFeature(Config config);
 // Defaults overridden by the TOML file's keys. Unknown keys are errors (a typo must not pass
 // silently); the message names the key and the file.
 Result<Config> LoadConfig(const std::string& path);

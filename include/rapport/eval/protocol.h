@@ -131,6 +131,8 @@ EvalTable Evaluate(const std::string& dataset, const std::string& label,
                    const std::vector<ScoreColumn>& columns, const std::vector<uint32_t>& selected,
                    const std::vector<uint8_t>& labels_by_pair);
 
+// Protocols 1 and 2 score with WithEveryFeature(config), so that the fitted row can use shared
+// attention; the default row does not change (its weight is 0 by default).
 // Protocol 2 on a log: cut at first + 2/3 (last - first); the baselines include
 // LessActivePartnerVolume. With one_direction_only, the candidates
 // are the pairs with events in one direction only before the cut (bitcoin-otc: rated one way).

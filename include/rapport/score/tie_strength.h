@@ -54,10 +54,10 @@ std::vector<PersonTotals> PersonTotalsOf(const graph::PairTable& table);
 // how much of each person's attention the relationship takes.
 double Attention(const graph::PairRecord& record, double effort_u, double effort_v);
 
-// The partners who take most of a person's effort: up to kTopPartners of them, those of the
-// person's pairs with the most undecayed effort (equal efforts: the smaller partner index first),
-// each with its share of the person's effort (PersonTotals::effort), listed by partner index.
-inline constexpr size_t kTopPartners = 16;
+// The partners who take most of a person's effort: up to `keep` (TieConfig::top_partners) of
+// them, those of the person's pairs with the most undecayed effort (equal efforts: the smaller
+// partner index first), each with its share of the person's effort (PersonTotals::effort), listed
+// by partner index.
 struct PartnerShare {
   PersonIndex partner = 0;
   double share = 0;
@@ -68,7 +68,7 @@ struct PartnerEffort {
 };
 // One person's top partners from all their (partner, effort) pairs, appended to `out`; reorders
 // `candidates`.
-void AppendTopPartners(std::span<PartnerEffort> candidates, double person_effort,
+void AppendTopPartners(std::span<PartnerEffort> candidates, double person_effort, size_t keep,
                        std::vector<PartnerShare>& out);
 
 // Every person's top partners, CSR: those of p are entries[offset[p] .. offset[p + 1]).
@@ -79,7 +79,9 @@ struct TopPartners {
     return {entries.data() + offset[p], entries.data() + offset[p + 1]};
   }
 };
-TopPartners TopPartnersOf(const graph::PairTable& table, const std::vector<PersonTotals>& totals);
+// With keep = 0 every list is empty (shared attention off) and nothing is computed.
+TopPartners TopPartnersOf(const graph::PairTable& table, const std::vector<PersonTotals>& totals,
+                          size_t keep);
 
 // Sum over the partners in both lists (other than u and v) of the smaller of the two shares:
 // how much of their attention u and v put into the same people. In [0, 1].
@@ -105,7 +107,9 @@ double StrengthFromFeatures(const TieConfig& config, const FeatureVector& featur
 // The usual gap between contacts of a pair, in days (recency's yardstick).
 double UsualGapDays(const graph::PairRecord& record, const TieConfig& config);
 
-TieTable ComputeTies(const graph::PairTable& table, const TieConfig& config, double as_of);
+// With keep_features = false, features stays empty (strengths only).
+TieTable ComputeTies(const graph::PairTable& table, const TieConfig& config, double as_of,
+                     bool keep_features = true);
 TieTable ComputeTiesSerial(const graph::PairTable& table, const TieConfig& config, double as_of);
 
 }  // namespace rapport::score
