@@ -93,7 +93,8 @@ pair is scored by a model that saw its label.
 - **rapport tie strength, fitted (5-fold CV)** is rapport's logistic model re-fitted
   (L2-regularised logistic regression with Eigen, `eval/logistic.h`, the default coefficients as
   the prior): all of docs/SCORING.md's features, including those whose default weight is 0
-  (attention, silence, the two partners' activity), which is what `rapport fit` does.
+  (attention, silence, the two partners' activity, shared attention), which is what `rapport
+  fit` does.
 - **L2 logistic regression over the single features (5-fold CV)** is the reference the fitted
   model has to beat: a plain L2 logistic regression (prior 0) over the table's single features
   below, each put through sign(x) ln(1 + |x|) and standardised over the candidates.

@@ -76,8 +76,7 @@ struct PersonPartial {
     mentions += other.mentions;
     engagers += other.engagers;
     out_effort += other.out_effort;
-    totals.effort += other.totals.effort;
-    totals.recent += other.totals.recent;
+    totals.Add(other.totals);
     active |= other.active;
   }
 };

@@ -47,6 +47,10 @@ struct PersonTotals {
     effort += record.raw_effort[0] + record.raw_effort[1];
     recent += record.recent_effort;
   }
+  void Add(const PersonTotals& other) {
+    effort += other.effort;
+    recent += other.recent;
+  }
 };
 std::vector<PersonTotals> PersonTotalsOf(const graph::PairTable& table);
 
