@@ -1,107 +1,129 @@
 // The batch path of `score --input FILE...`: events straight from files to scoring, without the
-// store. Binary event files (.bin, ingest/binary_events.h) load column by column with numeric
-// people; any other format goes through its reader, identities becoming people one to one (no
-// identity resolution: that is the store's job). Rejected records are counted and the first is
-// shown, as in `import`.
+// store. Binary event files (.bin, ingest/binary_events.h) stream: a first pass finds the newest
+// time (the default as_of) and the number of people, a second feeds each event to the pair and
+// volume aggregators without keeping it, so memory holds contacts and pairs, never the events.
+// Any other format goes through its reader into an EventLog, identities becoming people one to
+// one (no identity resolution: that is the store's job). Rejected records are counted and the
+// first is shown, as in `import`.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <limits>
+#include <numeric>
+#include <utility>
 
 #include "context.h"
 #include "rapport/ingest/binary_events.h"
 #include "rapport/ingest/reader.h"
+#include "rapport/score/volume.h"
 
 namespace rapport::cli {
-namespace {
 
-// Appends `more` (binary-numbered people) to `log`.
-void AppendLog(EventLog& log, EventLog&& more) {
-  if (log.time.empty() && log.person_id.empty()) {
-    log = std::move(more);
-    return;
+Result<StreamedBatch> StreamBinaryInputs(const std::vector<std::string>& paths,
+                                         const Config& config, std::optional<double> as_of) {
+  auto begin = std::chrono::steady_clock::now();
+  auto seconds_since = [&begin] {
+    const auto now = std::chrono::steady_clock::now();
+    return std::chrono::duration<double>(now - std::exchange(begin, now)).count();
+  };
+  // Pass 1: the newest time, the highest person number, the contact census, and the rejects
+  // (reported once).
+  graph::PairAggregator::Census census;
+  double newest = -std::numeric_limits<double>::infinity();
+  uint64_t people = 0, events = 0, rejected = 0;
+  std::string first_reject;
+  for (const std::string& path : paths) {
+    RAPPORT_ASSIGN_OR_RETURN(
+        const ingest::BinaryReadCounts counts,
+        ingest::ReadBinaryEvents(
+            path,
+            [&](const ingest::BinaryEvent& event) {
+              newest = std::max(newest, event.time);
+              census.Add(event.actor, event.targets);
+              people = std::max<uint64_t>(people, uint64_t{event.actor} + 1);
+              for (const uint32_t target : event.targets) {
+                people = std::max<uint64_t>(people, uint64_t{target} + 1);
+              }
+              return Status::Ok();
+            },
+            [&](ingest::BinaryReject&& reject) {
+              if (first_reject.empty()) {
+                first_reject = fmt::format("{}, byte {}: {}", path, reject.offset, reject.reason);
+              }
+            }));
+    events += counts.accepted;
+    rejected += counts.rejected;
   }
-  const uint64_t target_base = log.targets.size();
-  const auto id_base = static_cast<int64_t>(log.event_id.size());
-  for (int64_t& id : more.event_id) id += id_base;
-  auto append = [](auto& into, auto& from) { into.insert(into.end(), from.begin(), from.end()); };
-  append(log.event_id, more.event_id);
-  append(log.time, more.time);
-  append(log.channel, more.channel);
-  append(log.kind, more.kind);
-  append(log.actor, more.actor);
-  append(log.is_private, more.is_private);
-  append(log.duration, more.duration);
-  append(log.effort_override, more.effort_override);
-  append(log.valence, more.valence);
-  append(log.targets, more.targets);
-  for (size_t e = 1; e < more.target_offset.size(); ++e) {
-    log.target_offset.push_back(target_base + more.target_offset[e]);
+  if (rejected > 0) {
+    fmt::print(stderr, "{} records rejected; the first: {}\n", rejected, first_reject);
   }
-  if (more.person_id.size() > log.person_id.size()) {
-    log.person_id = std::move(more.person_id);
-    log.person_name = std::move(more.person_name);
+  if (events == 0) return InvalidArgument("--input holds no events");
+  fmt::print(stderr, "scanned {} events among {} people in {} file(s) in {:.1f} s\n", events,
+             people, paths.size(), seconds_since());
+
+  // Pass 2: every event at or before as_of into the aggregators.
+  StreamedBatch batch;
+  batch.as_of = as_of.value_or(newest);
+  graph::PairAggregator pairs(people, config.effort, score::DecayOf(config.tie), batch.as_of,
+                              &census);
+  score::VolumeAccumulator volume(people, config.volume, batch.as_of);
+  std::vector<uint8_t>& active = batch.aggregates.active;
+  active.assign(people, 0);
+  for (const std::string& path : paths) {
+    RAPPORT_RETURN_IF_ERROR(ingest::ReadBinaryEvents(
+                                path,
+                                [&](const ingest::BinaryEvent& event) {
+                                  if (!(event.time <= batch.as_of)) return Status::Ok();
+                                  ++batch.events;
+                                  active[event.actor] = 1;
+                                  for (const uint32_t target : event.targets) active[target] = 1;
+                                  volume.Add(event.time, event.actor, event.kind, event.targets);
+                                  pairs.Add({event.time, event.actor, event.kind, event.channel,
+                                             event.is_private, event.duration,
+                                             event.has_effort
+                                                 ? double{event.effort}
+                                                 : std::numeric_limits<double>::quiet_NaN(),
+                                             event.valence, event.targets});
+                                  return Status::Ok();
+                                },
+                                [](ingest::BinaryReject&&) {})
+                                .status());
   }
+  fmt::print(stderr, "read {} events ({} contacts) at or before as_of in {:.1f} s\n",
+             batch.events, pairs.contact_count(), seconds_since());
+  batch.aggregates.volume = std::move(volume).Finish();
+  batch.aggregates.pairs = std::move(pairs).Finish();
+  batch.person_id.resize(people);
+  std::iota(batch.person_id.begin(), batch.person_id.end(), int64_t{0});
+  fmt::print(stderr, "  aggregate pairs: {:.1f} s\n", seconds_since());
+  return batch;
 }
 
-}  // namespace
-
-Result<EventLog> LoadBatchInputs(const std::vector<std::string>& paths,
-                                 const std::string& input_format) {
+Result<EventLog> LoadTextInputs(const std::vector<std::string>& paths,
+                                const std::string& input_format) {
   const auto begin = std::chrono::steady_clock::now();
-  int binary_files = 0;
-  for (const std::string& path : paths) binary_files += ingest::LooksBinary(path) ? 1 : 0;
-  if (binary_files != 0 && binary_files != static_cast<int>(paths.size())) {
-    return InvalidArgument(
-        "--input mixes binary event files with text formats; people are numbers in one and "
-        "identities in the other. Import the text files into a store instead, or convert them");
-  }
-  EventLog log;
+  ingest::ReadOptions options;
+  RAPPORT_ASSIGN_OR_RETURN(options.format, ingest::ParseFormat(input_format));
+  std::vector<Event> events;
   int64_t rejected = 0;
   std::string first_reject;
-  if (binary_files > 0) {
-    for (const std::string& path : paths) {
-      RAPPORT_ASSIGN_OR_RETURN(ingest::BinaryLog part, ingest::ReadBinaryEventLog(path));
-      rejected += static_cast<int64_t>(part.counts.rejected);
-      if (first_reject.empty() && !part.rejects.empty()) {
-        first_reject = fmt::format("{}, byte {}: {}", path, part.rejects.front().offset,
-                                   part.rejects.front().reason);
-      }
-      AppendLog(log, std::move(part.log));
-    }
-    if (paths.size() > 1) {
-      // Several files: they must follow one another in time.
-      bool sorted = true;
-      for (size_t e = 1; e < log.time.size() && sorted; ++e)
-        sorted = log.time[e - 1] <= log.time[e];
-      if (!sorted) {
-        return InvalidArgument(
-            "the binary --input files overlap in time; give them in time order (as `gen` writes "
-            "them) or concatenate and re-sort them");
-      }
-    }
-  } else {
-    ingest::ReadOptions options;
-    RAPPORT_ASSIGN_OR_RETURN(options.format, ingest::ParseFormat(input_format));
-    std::vector<Event> events;
-    for (const std::string& path : paths) {
-      RAPPORT_ASSIGN_OR_RETURN(ingest::ReadCounts counts, ingest::ReadFile(
-                                                              path, options,
-                                                              [&events](Event&& event) {
-                                                                events.push_back(std::move(event));
-                                                                return Status::Ok();
-                                                              },
-                                                              [&](ingest::Reject&& reject) {
-                                                                if (rejected++ == 0) {
-                                                                  first_reject = fmt::format(
-                                                                      "{}:{}: {}", reject.file,
-                                                                      reject.line, reject.reason);
-                                                                }
-                                                              }));
-      (void)counts;
-    }
-    log = EventLogFromEvents(events);
+  for (const std::string& path : paths) {
+    RAPPORT_RETURN_IF_ERROR(ingest::ReadFile(
+                                path, options,
+                                [&events](Event&& event) {
+                                  events.push_back(std::move(event));
+                                  return Status::Ok();
+                                },
+                                [&](ingest::Reject&& reject) {
+                                  if (rejected++ == 0) {
+                                    first_reject = fmt::format("{}:{}: {}", reject.file,
+                                                               reject.line, reject.reason);
+                                  }
+                                })
+                                .status());
   }
+  EventLog log = EventLogFromEvents(events);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
   fmt::print(stderr, "read {} events among {} people from {} file(s) in {:.1f} s ({:.1f} M/s)\n",

@@ -39,10 +39,22 @@ struct Scored {
 Result<Scored> OpenAndScore(const GlobalOptions& global, const std::string& as_of_text,
                             bool every_feature = false);
 
-// The batch path: every event of the files (binary event files, or any readable format with
-// --input-format), without the store; progress and rejects go to stderr.
-Result<EventLog> LoadBatchInputs(const std::vector<std::string>& paths,
-                                 const std::string& input_format);
+// The batch path over binary event files, streamed (batch_input.cc): the aggregates scoring
+// needs, the ids of the person numbers, as_of (given, or the newest event) and the events at or
+// before it. Progress and rejects go to stderr.
+struct StreamedBatch {
+  score::EventAggregates aggregates;
+  std::vector<int64_t> person_id;
+  double as_of = 0;
+  int64_t events = 0;
+};
+Result<StreamedBatch> StreamBinaryInputs(const std::vector<std::string>& paths,
+                                         const Config& config, std::optional<double> as_of);
+
+// The batch path over text formats (any readable format, or --input-format): every event of the
+// files in an EventLog, without the store.
+Result<EventLog> LoadTextInputs(const std::vector<std::string>& paths,
+                                const std::string& input_format);
 
 // The person index in `log` of a store person id.
 std::optional<PersonIndex> IndexOf(const EventLog& log, int64_t person_id);

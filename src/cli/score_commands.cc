@@ -1,13 +1,16 @@
 // The commands that read scores: score, ties, explain, cooling, history.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <optional>
 
 #include "context.h"
 #include "rapport/cli/app.h"
 #include "rapport/core/time.h"
+#include "rapport/ingest/binary_events.h"
 #include "rapport/report/output.h"
 #include "rapport/report/score_files.h"
 #include "rapport/score/cooling.h"
@@ -61,27 +64,48 @@ Result<Prepared> Prepare(const GlobalOptions& global, const ViewArgs& args) {
 int RunBatchScore(const GlobalOptions& global, const ViewArgs& args, report::OutputFormat format) {
   Result<Config> config = EffectiveConfig(global);
   if (!config.ok()) return Fail(config.status());
-  Result<EventLog> log = LoadBatchInputs(args.inputs, args.input_format);
-  if (!log.ok()) return Fail(log.status());
-  if (log->event_count() == 0) return Fail(InvalidArgument("--input holds no events"));
-  double as_of = log->time.back();
+  std::optional<double> as_of;
   if (!args.as_of.empty()) {
     Result<double> parsed = ParseTime(args.as_of);
     if (!parsed.ok()) return Fail(parsed.status());
     as_of = *parsed;
   }
+  int binary_files = 0;
+  for (const std::string& path : args.inputs) binary_files += ingest::LooksBinary(path) ? 1 : 0;
+  if (binary_files != 0 && binary_files != static_cast<int>(args.inputs.size())) {
+    return Fail(InvalidArgument(
+        "--input mixes binary event files with text formats; people are numbers in one and "
+        "identities in the other. Import the text files into a store instead, or convert them"));
+  }
+  const auto report_stage = [](std::string_view stage, double seconds) {
+    fmt::print(stderr, "  {}: {:.1f} s\n", stage, seconds);
+  };
   const auto begin = std::chrono::steady_clock::now();
-  const score::ScoreRun run = score::ScoreEvents(
-      *log, *config, as_of,
-      [](std::string_view stage, double seconds) {
-        fmt::print(stderr, "  {}: {:.1f} s\n", stage, seconds);
-      },
-      /*keep_features=*/false);  // the score files and table need strengths only
+  // The score files and table need strengths only: no features kept.
+  score::ScoreRun run;
+  std::vector<int64_t> person_id;
+  int64_t events = 0;
+  if (binary_files > 0) {
+    Result<StreamedBatch> batch = StreamBinaryInputs(args.inputs, *config, as_of);
+    if (!batch.ok()) return Fail(batch.status());
+    person_id = std::move(batch->person_id);
+    events = batch->events;
+    run = score::ScoreAggregates(std::move(batch->aggregates), {person_id, {}}, *config,
+                                 batch->as_of, report_stage, /*keep_features=*/false);
+  } else {
+    Result<EventLog> log = LoadTextInputs(args.inputs, args.input_format);
+    if (!log.ok()) return Fail(log.status());
+    if (log->event_count() == 0) return Fail(InvalidArgument("--input holds no events"));
+    const double log_as_of = as_of.value_or(log->time.back());
+    run = score::ScoreEvents(*log, *config, log_as_of, report_stage, /*keep_features=*/false);
+    person_id = std::move(log->person_id);
+    events = std::upper_bound(log->time.begin(), log->time.end(), log_as_of) - log->time.begin();
+  }
   fmt::print(stderr, "scored {} people and {} pairs in {:.1f} s\n", run.people.size(),
              run.pairs.pairs.size(),
              std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count());
   if (!args.out_dir.empty()) {
-    Status written = report::WriteScoreDirectory(run, *log, args.out_dir);
+    Status written = report::WriteScoreDirectory(run, person_id, events, args.out_dir);
     if (!written.ok()) return Fail(written);
     fmt::print(stderr, "wrote the scores and tie strengths to {}\n", args.out_dir);
   }

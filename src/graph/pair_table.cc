@@ -8,32 +8,6 @@
 #include "rapport/core/time.h"
 
 namespace rapport::graph {
-namespace {
-
-// One (event, target) contact: the pair's key (u << person_bits | v, u < v) and the event.
-struct Contact {
-  uint64_t key;
-  uint32_t event;
-};
-
-// Stable LSD radix sort by key, 16 bits a pass, over the `key_bits` bits the keys use: equal keys
-// keep their order, so each pair's contacts stay in time order.
-void RadixSortByKey(std::vector<Contact>& contacts, int key_bits) {
-  constexpr int kDigitBits = 16;
-  constexpr size_t kBuckets = size_t{1} << kDigitBits;
-  std::vector<Contact> scratch(contacts.size());
-  std::vector<size_t> start(kBuckets);
-  for (int shift = 0; shift < key_bits; shift += kDigitBits) {
-    std::fill(start.begin(), start.end(), 0);
-    for (const Contact& c : contacts) ++start[(c.key >> shift) & (kBuckets - 1)];
-    size_t sum = 0;
-    for (size_t& count : start) sum += std::exchange(count, sum);
-    for (const Contact& c : contacts) scratch[start[(c.key >> shift) & (kBuckets - 1)]++] = c;
-    contacts.swap(scratch);
-  }
-}
-
-}  // namespace
 
 ContactFacts ContactOf(const EventLog& log, const EffortConfig& effort, size_t e, PersonIndex u) {
   const uint64_t targets = log.target_offset[e + 1] - log.target_offset[e];
@@ -117,48 +91,156 @@ PairRecord PairFolder::Finish() {
 
 PairTable AggregatePairs(const EventLog& log, const EffortConfig& effort, const Decay& decay,
                          double as_of) {
-  PairTable table;
-  table.person_count = log.person_count();
+  PairAggregator aggregator(log.person_count(), effort, decay, as_of);
   // Events are time-sorted: those at or before as_of are a prefix.
-  const auto event_end = static_cast<size_t>(
-      std::upper_bound(log.time.begin(), log.time.end(), as_of) - log.time.begin());
+  for (size_t e = 0; e < log.event_count() && log.time[e] <= as_of; ++e) {
+    const uint64_t first = log.target_offset[e], end = log.target_offset[e + 1];
+    aggregator.Add({log.time[e], log.actor[e], log.kind[e], log.channel[e], log.is_private[e] != 0,
+                    log.duration[e], log.effort_override[e], log.valence[e],
+                    std::span(log.targets).subspan(first, end - first)});
+  }
+  return std::move(aggregator).Finish();
+}
 
-  // 1. Every (event, target) contact with its pair key, in time order.
-  const int person_bits = table.person_count <= 1
-                              ? 1
-                              : static_cast<int>(std::bit_width(uint64_t{table.person_count - 1}));
-  std::vector<Contact> contacts;
-  contacts.reserve(log.target_offset[event_end]);
-  for (size_t e = 0; e < event_end; ++e) {
-    const PersonIndex actor = log.actor[e];
-    for (uint64_t t = log.target_offset[e]; t < log.target_offset[e + 1]; ++t) {
-      const PersonIndex target = log.targets[t];
-      const PersonIndex u = std::min(actor, target), v = std::max(actor, target);
-      contacts.push_back({(uint64_t{u} << person_bits) | v, static_cast<uint32_t>(e)});
+void PairAggregator::Census::Add(PersonIndex actor, std::span<const PersonIndex> targets) {
+  for (const PersonIndex target : targets) {
+    if (target == actor) continue;
+    const size_t block = std::min(actor, target) >> kBlockBits;
+    if (block >= contacts_by_block_.size()) contacts_by_block_.resize(block + 1, 0);
+    ++contacts_by_block_[block];
+  }
+}
+
+PairAggregator::PairAggregator(size_t person_count, const EffortConfig& effort,
+                               const Decay& decay, double as_of, const Census* census)
+    : person_count_(person_count), effort_(effort), decay_(decay), as_of_(as_of) {
+  person_bits_ =
+      person_count <= 1 ? 1 : static_cast<int>(std::bit_width(uint64_t{person_count - 1}));
+  // Up to 256 partitions by the high bits of u, 4,096 people or more each (a whole number of
+  // census blocks), so that small inputs stay in one partition and large ones sort in
+  // cache-sized pieces.
+  const int partition_bits = std::clamp(person_bits_ - 12, 0, 8);
+  partition_shift_ = 2 * person_bits_ - partition_bits;
+  partitions_.resize(size_t{1} << partition_bits);
+  if (census == nullptr) return;
+  std::vector<uint64_t> size(partitions_.size(), 0);
+  const int people_shift = person_bits_ - partition_bits - Census::kBlockBits;
+  for (size_t block = 0; block < census->contacts_by_block_.size(); ++block) {
+    size[std::min(partitions_.size() - 1, people_shift >= 0 ? block >> people_shift : 0)] +=
+        census->contacts_by_block_[block];
+  }
+  for (size_t p = 0; p < partitions_.size(); ++p) partitions_[p].reserve(size[p]);
+}
+
+void PairAggregator::Add(const EventContacts& event) {
+  if (!(event.time <= as_of_)) return;
+  const size_t targets = event.targets.size();
+  const double base =
+      EventEffort(effort_, event.kind, event.duration, event.effort_override,
+                  !std::isnan(event.effort_override), event.valence);
+  PackedContact contact;
+  contact.time = event.time;
+  contact.per_target = base / std::sqrt(static_cast<double>(targets));
+  contact.duration = static_cast<float>(event.duration);
+  contact.kind = event.kind;
+  contact.channel = event.channel;
+  const uint8_t common =
+      (event.valence < 0 ? kNegative : 0) | (event.is_private ? kPrivate : 0);
+  for (const PersonIndex target : event.targets) {
+    if (target == event.actor || target >= person_count_ || event.actor >= person_count_) continue;
+    const PersonIndex u = std::min(event.actor, target), v = std::max(event.actor, target);
+    contact.key = (uint64_t{u} << person_bits_) | v;
+    contact.flags = common | (event.actor == u ? kFromU : 0);
+    partitions_[contact.key >> partition_shift_].push_back(contact);
+    ++contacts_;
+  }
+}
+
+// Stable LSD radix sort by key, 16 bits a pass, over the key bits that differ within the
+// partition: equal keys keep their arrival order.
+void PairAggregator::SortByKey(std::vector<PackedContact>& contacts,
+                               std::vector<PackedContact>& scratch) {
+  if (contacts.size() < 2) return;
+  uint64_t differing = 0;
+  for (const PackedContact& c : contacts) differing |= c.key ^ contacts.front().key;
+  const int key_bits = static_cast<int>(std::bit_width(differing));
+  constexpr int kDigitBits = 16;
+  constexpr size_t kBuckets = size_t{1} << kDigitBits;
+  scratch.resize(contacts.size());
+  std::vector<size_t> start(kBuckets);
+  for (int shift = 0; shift < key_bits; shift += kDigitBits) {
+    std::fill(start.begin(), start.end(), 0);
+    for (const PackedContact& c : contacts) ++start[(c.key >> shift) & (kBuckets - 1)];
+    size_t sum = 0;
+    for (size_t& count : start) sum += std::exchange(count, sum);
+    for (const PackedContact& c : contacts) scratch[start[(c.key >> shift) & (kBuckets - 1)]++] = c;
+    contacts.swap(scratch);
+  }
+}
+
+ContactFacts PairAggregator::Unpack(const PackedContact& contact) const {
+  ContactFacts facts;
+  facts.time = contact.time;
+  facts.per_target = contact.per_target;
+  facts.duration = contact.duration;
+  facts.kind = contact.kind;
+  facts.channel = contact.channel;
+  facts.from_u = (contact.flags & kFromU) != 0;
+  facts.negative = (contact.flags & kNegative) != 0;
+  facts.is_private = (contact.flags & kPrivate) != 0;
+  return facts;
+}
+
+PairTable PairAggregator::Finish() && {
+  PairTable table;
+  table.person_count = person_count_;
+  // 1. Each partition grouped by pair, partitions in parallel; count the pairs.
+  const auto partition_count = static_cast<int64_t>(partitions_.size());
+  std::vector<size_t> pair_count(partitions_.size(), 0);
+#pragma omp parallel if (contacts_ > 100000)
+  {
+    std::vector<PackedContact> scratch;
+#pragma omp for schedule(dynamic, 1)
+    for (int64_t p = 0; p < partition_count; ++p) {
+      std::vector<PackedContact>& contacts = partitions_[p];
+      SortByKey(contacts, scratch);
+      for (size_t i = 0; i < contacts.size(); ++i) {
+        pair_count[p] += i == 0 || contacts[i].key != contacts[i - 1].key ? 1 : 0;
+      }
     }
   }
+  size_t total = 0;
+  for (const size_t count : pair_count) total += count;
+  table.pairs.reserve(total);
 
-  // 2. Grouped by pair (radix sort on the bits the keys use), each pair still in time order.
-  RadixSortByKey(contacts, 2 * person_bits);
+  // 2. Partition after partition (their pairs follow one another in (u, v) order), each pair
+  // folded independently in parallel; the partition's contacts are freed once folded.
+  const uint64_t v_mask = (uint64_t{1} << person_bits_) - 1;
   std::vector<size_t> group_start;
-  for (size_t i = 0; i < contacts.size(); ++i) {
-    if (i == 0 || contacts[i].key != contacts[i - 1].key) group_start.push_back(i);
-  }
-  group_start.push_back(contacts.size());
-
-  // 3. Each pair folded independently, in parallel; the groups come sorted by (u, v).
-  const auto pairs = static_cast<int64_t>(group_start.size() - 1);
-  table.pairs.resize(static_cast<size_t>(pairs));
-#pragma omp parallel for schedule(dynamic, 4096) if (pairs > 20000)
-  for (int64_t g = 0; g < pairs; ++g) {
-    const uint64_t key = contacts[group_start[g]].key;
-    const auto u = static_cast<PersonIndex>(key >> person_bits);
-    const auto v = static_cast<PersonIndex>(key & ((uint64_t{1} << person_bits) - 1));
-    PairFolder folder(decay, as_of, u, v);
-    for (size_t c = group_start[g]; c < group_start[g + 1]; ++c) {
-      folder.Add(ContactOf(log, effort, contacts[c].event, u));
+  for (std::vector<PackedContact>& contacts : partitions_) {
+    group_start.clear();
+    for (size_t i = 0; i < contacts.size(); ++i) {
+      if (i == 0 || contacts[i].key != contacts[i - 1].key) group_start.push_back(i);
     }
-    table.pairs[g] = folder.Finish();
+    group_start.push_back(contacts.size());
+    const size_t first_pair = table.pairs.size();
+    const auto groups = static_cast<int64_t>(group_start.size() - 1);
+    table.pairs.resize(first_pair + static_cast<size_t>(groups));
+#pragma omp parallel for schedule(dynamic, 4096) if (groups > 20000)
+    for (int64_t g = 0; g < groups; ++g) {
+      const auto begin = contacts.begin() + static_cast<int64_t>(group_start[g]);
+      const auto end = contacts.begin() + static_cast<int64_t>(group_start[g + 1]);
+      const auto by_time = [](const PackedContact& a, const PackedContact& b) {
+        return a.time < b.time;
+      };
+      if (!std::is_sorted(begin, end, by_time)) std::stable_sort(begin, end, by_time);
+      const uint64_t key = begin->key;
+      PairFolder folder(decay_, as_of_, static_cast<PersonIndex>(key >> person_bits_),
+                        static_cast<PersonIndex>(key & v_mask));
+      for (auto c = begin; c != end; ++c) folder.Add(Unpack(*c));
+      table.pairs[first_pair + static_cast<size_t>(g)] = folder.Finish();
+    }
+    std::vector<PackedContact>().swap(contacts);
   }
   return table;
 }

@@ -128,27 +128,64 @@ Status PublishStaging(const std::string& staging, const std::string& dir) {
   return Status::Ok();
 }
 
-Status WriteScoreDirectory(const score::ScoreRun& run, const EventLog& log,
-                           const std::string& dir) {
+namespace {
+
+// Writes the header, then rows 0 .. rows - 1 formatted by append_row(out, i), in blocks
+// formatted in parallel and written in order.
+template <typename AppendRow>
+Status WriteRows(const std::string& path, std::string_view header, size_t rows,
+                 const AppendRow& append_row) {
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "wb"),
+                                                       &std::fclose);
+  auto failed = [&path] {
+    return Internal(fmt::format("{}: cannot write (disk full or not writable?)", path));
+  };
+  if (!file || std::fwrite(header.data(), 1, header.size(), file.get()) != header.size()) {
+    return failed();
+  }
+  constexpr size_t kBlockRows = 1 << 16;
+  constexpr int64_t kBlocksAtOnce = 16;
+  std::vector<std::string> blocks(kBlocksAtOnce);
+  for (size_t first = 0; first < rows; first += kBlocksAtOnce * kBlockRows) {
+#pragma omp parallel for schedule(dynamic, 1) if (rows > kBlockRows)
+    for (int64_t b = 0; b < kBlocksAtOnce; ++b) {
+      std::string& block = blocks[b];
+      block.clear();
+      const size_t begin = std::min(rows, first + static_cast<size_t>(b) * kBlockRows);
+      const size_t end = std::min(rows, begin + kBlockRows);
+      for (size_t i = begin; i < end; ++i) append_row(block, i);
+    }
+    for (const std::string& block : blocks) {
+      if (std::fwrite(block.data(), 1, block.size(), file.get()) != block.size()) return failed();
+    }
+  }
+  if (std::fflush(file.get()) != 0) return failed();
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status WriteScoreDirectory(const score::ScoreRun& run, std::span<const int64_t> person_id,
+                           int64_t events, const std::string& dir) {
   RAPPORT_ASSIGN_OR_RETURN(const std::string staging, PrepareStaging(dir));
-  std::string people(PeopleCsvHeader());
-  for (const score::PersonScore& person : run.people) {
-    AppendPeopleRow(people, {person.id, person.name, person.volume_score, person.rapport_score,
-                             person.volume.raw, person.rapport.raw, person.rapport.standing,
-                             person.ties, person.rapport.strong_ties});
-  }
-  RAPPORT_RETURN_IF_ERROR(WriteTextFile(staging + "/" + PartFileName("people", 0), people));
-  std::string ties(TiesCsvHeader());
-  for (size_t i = 0; i < run.pairs.pairs.size(); ++i) {
-    const graph::PairRecord& record = run.pairs.pairs[i];
-    AppendTieRow(ties, {log.person_id[record.u], log.person_id[record.v], record.count[0],
-                        record.count[1], run.ties.strength[i], run.warmth[i]});
-  }
-  RAPPORT_RETURN_IF_ERROR(WriteTextFile(staging + "/" + PartFileName("ties", 0), ties));
+  RAPPORT_RETURN_IF_ERROR(WriteRows(
+      staging + "/" + PartFileName("people", 0), PeopleCsvHeader(), run.people.size(),
+      [&run](std::string& out, size_t i) {
+        const score::PersonScore& person = run.people[i];
+        AppendPeopleRow(out, {person.id, person.name, person.volume_score, person.rapport_score,
+                              person.volume.raw, person.rapport.raw, person.rapport.standing,
+                              person.ties, person.rapport.strong_ties});
+      }));
+  RAPPORT_RETURN_IF_ERROR(WriteRows(
+      staging + "/" + PartFileName("ties", 0), TiesCsvHeader(), run.pairs.pairs.size(),
+      [&run, person_id](std::string& out, size_t i) {
+        const graph::PairRecord& record = run.pairs.pairs[i];
+        AppendTieRow(out, {person_id[record.u], person_id[record.v], record.count[0],
+                           record.count[1], run.ties.strength[i], run.warmth[i]});
+      }));
   ScoreSummary summary;
   summary.as_of = run.as_of;
-  summary.events = static_cast<int64_t>(
-      std::upper_bound(log.time.begin(), log.time.end(), run.as_of) - log.time.begin());
+  summary.events = events;
   summary.people = static_cast<int64_t>(run.people.size());
   summary.pairs = static_cast<int64_t>(run.pairs.pairs.size());
   summary.propagation_iterations = run.propagation_iterations;
@@ -156,6 +193,13 @@ Status WriteScoreDirectory(const score::ScoreRun& run, const EventLog& log,
   summary.rapport_reference = run.rapport_reference;
   RAPPORT_RETURN_IF_ERROR(WriteTextFile(staging + "/summary.json", SummaryJson(summary)));
   return PublishStaging(staging, dir);
+}
+
+Status WriteScoreDirectory(const score::ScoreRun& run, const EventLog& log,
+                           const std::string& dir) {
+  const auto events = static_cast<int64_t>(
+      std::upper_bound(log.time.begin(), log.time.end(), run.as_of) - log.time.begin());
+  return WriteScoreDirectory(run, log.person_id, events, dir);
 }
 
 }  // namespace rapport::report

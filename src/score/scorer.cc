@@ -97,51 +97,94 @@ RapportComponents RapportOf(const RapportConfig& rc, double standing, size_t per
   return r;
 }
 
+namespace {
+
+// Wall seconds of each stage, reported through the callback when there is one.
+class StageClock {
+ public:
+  explicit StageClock(const StageCallback& on_stage) : on_stage_(on_stage) {}
+  void Done(std::string_view stage) {
+    if (!on_stage_) return;
+    const auto now = std::chrono::steady_clock::now();
+    on_stage_(stage, std::chrono::duration<double>(now - start_).count());
+    start_ = now;
+  }
+
+ private:
+  const StageCallback& on_stage_;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
+
+// Reorders `people` so that people[i] becomes the one at source[i], following the permutation's
+// cycles: each person moves once, without a second copy of the vector.
+void PermuteInPlace(std::vector<PersonScore>& people, std::vector<uint32_t>& source) {
+  for (uint32_t i = 0; i < source.size(); ++i) {
+    if (source[i] == i) continue;
+    PersonScore held = std::move(people[i]);
+    uint32_t j = i;
+    while (source[j] != i) {
+      const uint32_t from = source[j];
+      people[j] = std::move(people[from]);
+      source[j] = j;
+      j = from;
+    }
+    people[j] = std::move(held);
+    source[j] = j;
+  }
+}
+
+}  // namespace
+
 ScoreRun ScoreEvents(const EventLog& log, const Config& config, double as_of,
                      const StageCallback& on_stage, bool keep_features) {
-  auto stage_start = std::chrono::steady_clock::now();
-  auto stage_done = [&](std::string_view stage) {
-    if (!on_stage) return;
-    const auto now = std::chrono::steady_clock::now();
-    on_stage(stage, std::chrono::duration<double>(now - stage_start).count());
-    stage_start = now;
-  };
+  StageClock clock(on_stage);
+  EventAggregates aggregates;
+  aggregates.pairs = graph::AggregatePairs(log, config.effort, DecayOf(config.tie), as_of);
+  clock.Done("aggregate pairs");
+  aggregates.volume = ComputeVolume(log, config.volume, as_of);
+  aggregates.active.assign(log.person_count(), 0);
+  for (size_t e = 0; e < log.event_count() && log.time[e] <= as_of; ++e) {
+    aggregates.active[log.actor[e]] = 1;
+    for (uint64_t t = log.target_offset[e]; t < log.target_offset[e + 1]; ++t) {
+      aggregates.active[log.targets[t]] = 1;
+    }
+  }
+  clock.Done("volume");
+  return ScoreAggregates(std::move(aggregates), {log.person_id, log.person_name}, config, as_of,
+                         on_stage, keep_features);
+}
+
+ScoreRun ScoreAggregates(EventAggregates&& aggregates, const PeopleNames& names,
+                         const Config& config, double as_of, const StageCallback& on_stage,
+                         bool keep_features) {
+  StageClock clock(on_stage);
   ScoreRun run;
   run.as_of = as_of;
   run.config = config;
-  run.pairs = graph::AggregatePairs(log, config.effort, DecayOf(config.tie), as_of);
-  stage_done("aggregate pairs");
+  run.pairs = std::move(aggregates.pairs);
+  const std::vector<graph::PairRecord>& pairs = run.pairs.pairs;
   run.ties = ComputeTies(run.pairs, config.tie, as_of, keep_features);
-  stage_done("tie strengths");
-  run.warmth.resize(run.pairs.pairs.size());
-  std::vector<double> live(run.pairs.pairs.size());
-  for (size_t i = 0; i < run.pairs.pairs.size(); ++i) {
-    run.warmth[i] = Warmth(run.pairs.pairs[i], config, as_of);
+  clock.Done("tie strengths");
+  run.warmth.resize(pairs.size());
+  std::vector<double> live(pairs.size());
+  for (size_t i = 0; i < pairs.size(); ++i) {
+    run.warmth[i] = Warmth(pairs[i], config, as_of);
     live[i] = run.ties.strength[i] * run.warmth[i];
   }
-  const size_t n = log.person_count();
+  const size_t n = run.pairs.person_count;
 
-  // Who is scored: anyone who acted or was targeted at or before as_of.
-  std::vector<uint8_t> active(n, 0);
-  for (size_t e = 0; e < log.event_count() && log.time[e] <= as_of; ++e) {
-    active[log.actor[e]] = 1;
-    for (uint64_t t = log.target_offset[e]; t < log.target_offset[e + 1]; ++t) {
-      active[log.targets[t]] = 1;
-    }
-  }
-
-  const std::vector<VolumeComponents> volume = ComputeVolume(log, config.volume, as_of);
-  stage_done("volume");
-  const RelabelledGraph in_graph = BuildInGraph(run.pairs, live);
   const RapportConfig& rc = config.rapport;
-  PropagationResult propagation =
-      PropagateRelabelled(in_graph, rc.damping, rc.max_iterations, rc.tolerance);
+  PropagationResult propagation;
+  {
+    const RelabelledGraph in_graph = BuildInGraph(run.pairs, live);
+    propagation = PropagateRelabelled(in_graph, rc.damping, rc.max_iterations, rc.tolerance);
+  }
   run.propagation_iterations = propagation.iterations;
-  stage_done("propagation");
+  clock.Done("propagation");
 
   // Per-person live tie strengths for depth and breadth, as one flat array (CSR by person).
   std::vector<uint64_t> tie_offset(n + 1, 0);
-  for (const graph::PairRecord& record : run.pairs.pairs) {
+  for (const graph::PairRecord& record : pairs) {
     ++tie_offset[record.u + 1];
     ++tie_offset[record.v + 1];
   }
@@ -149,16 +192,18 @@ ScoreRun ScoreEvents(const EventLog& log, const Config& config, double as_of,
   std::vector<double> strengths(tie_offset.back());
   {
     std::vector<uint64_t> cursor(tie_offset.begin(), tie_offset.end() - 1);
-    for (size_t i = 0; i < run.pairs.pairs.size(); ++i) {
-      strengths[cursor[run.pairs.pairs[i].u]++] = live[i];
-      strengths[cursor[run.pairs.pairs[i].v]++] = live[i];
+    for (size_t i = 0; i < pairs.size(); ++i) {
+      strengths[cursor[pairs[i].u]++] = live[i];
+      strengths[cursor[pairs[i].v]++] = live[i];
     }
   }
+  std::vector<double>().swap(live);
 
   std::vector<PersonIndex> scored;
   for (size_t p = 0; p < n; ++p) {
-    if (active[p]) scored.push_back(static_cast<PersonIndex>(p));
+    if (aggregates.active[p]) scored.push_back(static_cast<PersonIndex>(p));
   }
+  std::vector<uint8_t>().swap(aggregates.active);
   run.people.resize(scored.size());
   std::vector<double> volume_raw(scored.size()), rapport_raw(scored.size());
   const auto scored_count = static_cast<int64_t>(scored.size());
@@ -168,9 +213,9 @@ ScoreRun ScoreEvents(const EventLog& log, const Config& config, double as_of,
     const PersonIndex p = scored[j];
     PersonScore& person = run.people[j];
     person.index = p;
-    person.id = log.person_id[p];
-    person.name = log.person_name[p];
-    person.volume = volume[p];
+    person.id = names.id[p];
+    person.name = names.name.empty() ? std::to_string(person.id) : names.name[p];
+    person.volume = aggregates.volume[p];
     double* s = strengths.data() + tie_offset[p];
     const auto ties = static_cast<size_t>(tie_offset[p + 1] - tie_offset[p]);
     person.ties = static_cast<int>(ties);
@@ -179,16 +224,20 @@ ScoreRun ScoreEvents(const EventLog& log, const Config& config, double as_of,
     volume_raw[j] = person.volume.raw;
     rapport_raw[j] = person.rapport.raw;
   }
-  stage_done("depth and breadth");
+  clock.Done("depth and breadth");
   if (run.people.empty()) return run;
+  std::vector<double>().swap(strengths);
+  std::vector<VolumeComponents>().swap(aggregates.volume);
 
-  run.volume_reference = ReferenceOf(volume_raw);
-  run.rapport_reference = ReferenceOf(rapport_raw);
-  for (PersonScore& person : run.people) {
+  run.volume_reference = ReferenceOf(std::move(volume_raw));
+  run.rapport_reference = ReferenceOf(std::move(rapport_raw));
+#pragma omp parallel for schedule(static) if (scored_count > 50000)
+  for (int64_t j = 0; j < scored_count; ++j) {
+    PersonScore& person = run.people[j];
     person.volume_score = CurveScore(config.curve, run.volume_reference, person.volume.raw);
     person.rapport_score = CurveScore(config.curve, run.rapport_reference, person.rapport.raw);
   }
-  // Rank by rapport score, then id: sort compact keys, then move each person once.
+  // Rank by rapport score, then id: sort compact keys, then move each person once, in place.
   struct RankKey {
     double score;
     int64_t id;
@@ -201,11 +250,11 @@ ScoreRun ScoreEvents(const EventLog& log, const Config& config, double as_of,
   std::sort(keys.begin(), keys.end(), [](const RankKey& a, const RankKey& b) {
     return a.score != b.score ? a.score > b.score : a.id < b.id;
   });
-  std::vector<PersonScore> ranked;
-  ranked.reserve(run.people.size());
-  for (const RankKey& key : keys) ranked.push_back(std::move(run.people[key.index]));
-  run.people = std::move(ranked);
-  stage_done("curves and ranking");
+  std::vector<uint32_t> source(keys.size());
+  for (size_t i = 0; i < keys.size(); ++i) source[i] = keys[i].index;
+  std::vector<RankKey>().swap(keys);
+  PermuteInPlace(run.people, source);
+  clock.Done("curves and ranking");
   return run;
 }
 

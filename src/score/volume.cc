@@ -1,7 +1,7 @@
 #include "rapport/score/volume.h"
 
+#include <algorithm>
 #include <cmath>
-#include <unordered_map>
 
 #include "rapport/core/time.h"
 
@@ -9,33 +9,49 @@ namespace rapport::score {
 
 std::vector<VolumeComponents> ComputeVolume(const EventLog& log, const VolumeConfig& config,
                                             double as_of) {
-  std::vector<VolumeComponents> volume(log.person_count());
-  const double window_start = as_of - config.window_days * kSecondsPerDay;
-  const double decay_rate = std::log(2.0) / (config.half_life_days * kSecondsPerDay);
-  // Latest engagement of each (engager, target): events are time-sorted, so the last write wins.
-  std::unordered_map<uint64_t, double> latest_engagement;
-  for (size_t e = 0; e < log.event_count(); ++e) {
-    const double time = log.time[e];
-    if (time < window_start) continue;
-    if (time > as_of) break;
-    const double weight = std::exp(-decay_rate * (as_of - time));
-    const PersonIndex actor = log.actor[e];
-    volume[actor].activity += weight;
-    const Kind kind = log.kind[e];
-    for (uint64_t t = log.target_offset[e]; t < log.target_offset[e + 1]; ++t) {
-      const PersonIndex target = log.targets[t];
-      if (kind == Kind::kShare || kind == Kind::kLike) volume[target].amplification += weight;
-      if (kind == Kind::kMention || kind == Kind::kReply || kind == Kind::kComment) {
-        volume[target].mentions += weight;
-      }
-      latest_engagement[(uint64_t{actor} << 32) | target] = weight;
+  VolumeAccumulator accumulator(log.person_count(), config, as_of);
+  for (size_t e = 0; e < log.event_count() && log.time[e] <= as_of; ++e) {
+    const uint64_t first = log.target_offset[e], end = log.target_offset[e + 1];
+    accumulator.Add(log.time[e], log.actor[e], log.kind[e],
+                    std::span(log.targets).subspan(first, end - first));
+  }
+  return std::move(accumulator).Finish();
+}
+
+VolumeAccumulator::VolumeAccumulator(size_t person_count, const VolumeConfig& config,
+                                     double as_of)
+    : config_(config),
+      as_of_(as_of),
+      window_start_(as_of - config.window_days * kSecondsPerDay),
+      decay_rate_(std::log(2.0) / (config.half_life_days * kSecondsPerDay)),
+      volume_(person_count) {}
+
+void VolumeAccumulator::Add(double time, PersonIndex actor, Kind kind,
+                            std::span<const PersonIndex> targets) {
+  if (!(time >= window_start_ && time <= as_of_)) return;
+  const double weight = std::exp(-decay_rate_ * (as_of_ - time));
+  volume_[actor].activity += weight;
+  for (const PersonIndex target : targets) {
+    if (kind == Kind::kShare || kind == Kind::kLike) volume_[target].amplification += weight;
+    if (kind == Kind::kMention || kind == Kind::kReply || kind == Kind::kComment) {
+      volume_[target].mentions += weight;
     }
+    engagements_.push_back({(uint64_t{actor} << 32) | target, weight});
   }
-  for (const auto& [key, weight] : latest_engagement) {
-    volume[static_cast<PersonIndex>(key & 0xffffffffu)].engagers += weight;
+}
+
+std::vector<VolumeComponents> VolumeAccumulator::Finish() && {
+  std::sort(engagements_.begin(), engagements_.end(), [](const Engagement& a, const Engagement& b) {
+    return a.key != b.key ? a.key < b.key : a.weight > b.weight;
+  });
+  for (size_t i = 0; i < engagements_.size(); ++i) {
+    if (i > 0 && engagements_[i].key == engagements_[i - 1].key) continue;
+    volume_[static_cast<PersonIndex>(engagements_[i].key & 0xffffffffu)].engagers +=
+        engagements_[i].weight;
   }
-  for (VolumeComponents& v : volume) v.raw = VolumeRaw(config, v);
-  return volume;
+  std::vector<Engagement>().swap(engagements_);
+  for (VolumeComponents& v : volume_) v.raw = VolumeRaw(config_, v);
+  return std::move(volume_);
 }
 
 double VolumeRaw(const VolumeConfig& config, const VolumeComponents& v) {

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "rapport/core/config.h"
@@ -93,6 +94,77 @@ class PairFolder {
   double week_effort_ = 0;
   double recent_sum_ = 0;          // recent effort of the contacts so far, at as_of
   double recent_before_hold_ = 0;  // the same, of the contacts before the hold window
+};
+
+// One event as aggregation sees it.
+struct EventContacts {
+  double time = 0;
+  PersonIndex actor = 0;
+  Kind kind = Kind::kMessage;
+  Channel channel = Channel::kOther;
+  bool is_private = false;
+  double duration = 0;
+  double effort_override = 0;  // NaN when the kind's default applies
+  double valence = 1;
+  std::span<const PersonIndex> targets;
+};
+
+// Aggregation as a stream, the form AggregatePairs and the batch path (`score --input`, which
+// never holds the events) share. Each (event, target) contact is packed with everything its
+// fold needs (32 bytes: no lookup into the events later) and appended to one of up to 256
+// partitions by the high bits of the pair's smaller person. Finish() sorts each partition by pair
+// (a stable radix sort, partitions in parallel), puts each pair's contacts in time order (arrival
+// order among equal times), and folds the pairs in parallel, partition after partition, freeing
+// each partition's contacts as its pairs are written. Events may arrive in any order; in time
+// order the result equals AggregatePairs on the same events (which is this class).
+//
+// Memory: 32 bytes a contact until Finish, then the PairTable (120 bytes a pair). A contact's
+// duration is kept as a float (the binary format's precision; seconds are exact up to 194 days).
+class PairAggregator {
+ public:
+  // An optional first pass over the same events: how many contacts each block of 256 people
+  // will hold as the pair's smaller person, so that every partition is allocated once, at its
+  // size (growing them would copy every contact about once more and fault its pages twice).
+  class Census {
+   public:
+    void Add(PersonIndex actor, std::span<const PersonIndex> targets);
+
+   private:
+    friend class PairAggregator;
+    static constexpr int kBlockBits = 8;
+    std::vector<uint64_t> contacts_by_block_;
+  };
+
+  PairAggregator(size_t person_count, const EffortConfig& effort, const Decay& decay,
+                 double as_of, const Census* census = nullptr);
+  // Skips events after as_of, and targets equal to the actor or outside the person count.
+  void Add(const EventContacts& event);
+  uint64_t contact_count() const { return contacts_; }
+  PairTable Finish() &&;
+
+ private:
+  struct PackedContact {
+    uint64_t key;  // u << person_bits | v, u < v
+    double time;
+    double per_target;  // EventEffort / sqrt(targets)
+    float duration;
+    Kind kind;
+    Channel channel;
+    uint8_t flags;  // kFromU | kNegative | kPrivate
+  };
+  static_assert(sizeof(PackedContact) == 32);
+  static constexpr uint8_t kFromU = 1, kNegative = 2, kPrivate = 4;
+  static void SortByKey(std::vector<PackedContact>& contacts,
+                        std::vector<PackedContact>& scratch);
+  ContactFacts Unpack(const PackedContact& contact) const;
+
+  size_t person_count_;
+  EffortConfig effort_;
+  Decay decay_;
+  double as_of_;
+  int person_bits_ = 1, partition_shift_ = 0;
+  uint64_t contacts_ = 0;
+  std::vector<std::vector<PackedContact>> partitions_;
 };
 
 // The index of the record of the pair {a, b} (either order), or nullopt when they never met.

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -79,7 +80,12 @@ Status WriteTextFile(const std::string& path, std::string_view text);
 // Renames the staging directory to `dir`, replacing a previous result.
 Status PublishStaging(const std::string& staging, const std::string& dir);
 
-// The whole score directory of a single-process run.
+// The whole score directory of a single-process run: `person_id` gives the ids of the person
+// indices, `events` the events at or before as_of. Rows are formatted in parallel blocks and
+// written as they are made (the ties of 10^8 events are 2 GB of text).
+Status WriteScoreDirectory(const score::ScoreRun& run, std::span<const int64_t> person_id,
+                           int64_t events, const std::string& dir);
+// The same for a run over `log`.
 Status WriteScoreDirectory(const score::ScoreRun& run, const EventLog& log, const std::string& dir);
 
 }  // namespace rapport::report

@@ -84,6 +84,27 @@ RapportComponents RapportOf(const RapportConfig& config, double standing, size_t
 ScoreRun ScoreEvents(const EventLog& log, const Config& config, double as_of,
                      const StageCallback& on_stage = {}, bool keep_features = true);
 
+// What scoring needs from the events, however they were read: the pairs, every person's volume
+// components, and who is scored (1 for anyone who acted or was targeted at or before as_of).
+struct EventAggregates {
+  graph::PairTable pairs;
+  std::vector<VolumeComponents> volume;  // by person index
+  std::vector<uint8_t> active;           // by person index
+};
+
+// Names for the output, by person index. An empty `name` names everyone by their id.
+struct PeopleNames {
+  std::span<const int64_t> id;
+  std::span<const std::string> name;
+};
+
+// Everything after aggregation: tie strengths, propagation, depth and breadth, the curves and
+// the ranking. ScoreEvents is AggregatePairs, ComputeVolume and this; the batch path calls it
+// on aggregates it streamed. Each stage frees what the later ones do not need.
+ScoreRun ScoreAggregates(EventAggregates&& aggregates, const PeopleNames& people,
+                         const Config& config, double as_of, const StageCallback& on_stage = {},
+                         bool keep_features = true);
+
 // The decay settings of aggregation under a tie configuration.
 graph::Decay DecayOf(const TieConfig& tie);
 

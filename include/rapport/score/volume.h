@@ -8,6 +8,7 @@
 // Thread-safety: pure function.
 #pragma once
 
+#include <span>
 #include <vector>
 
 #include "rapport/core/config.h"
@@ -28,5 +29,27 @@ double VolumeRaw(const VolumeConfig& config, const VolumeComponents& components)
 
 std::vector<VolumeComponents> ComputeVolume(const EventLog& log, const VolumeConfig& config,
                                             double as_of);
+
+// The same event by event, in any order (the batch path reads events without keeping them).
+// Only events inside the window leave anything behind: the per-person sums and, for engagers,
+// the latest engagement of each (engager, target) pair in the window.
+class VolumeAccumulator {
+ public:
+  VolumeAccumulator(size_t person_count, const VolumeConfig& config, double as_of);
+  void Add(double time, PersonIndex actor, Kind kind, std::span<const PersonIndex> targets);
+  std::vector<VolumeComponents> Finish() &&;
+
+ private:
+  VolumeConfig config_;
+  double as_of_, window_start_, decay_rate_;
+  std::vector<VolumeComponents> volume_;
+  // Every engagement in the window: (engager << 32 | target, weight). Finish sorts them and
+  // takes each pair's latest (its largest weight), a flat array rather than a hash map.
+  struct Engagement {
+    uint64_t key;
+    double weight;
+  };
+  std::vector<Engagement> engagements_;
+};
 
 }  // namespace rapport::score

@@ -1,0 +1,176 @@
+// PairAggregator, the partitioned and parallel aggregation, against a serial verifier: a map
+// from each pair to its contacts, each list put in time order by a stable sort, folded with
+// PairFolder. Events arrive shuffled, with repeated times, over enough people for several
+// partitions; every field of every record must be equal.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <random>
+#include <utility>
+#include <vector>
+
+#include "rapport/core/config.h"
+#include "rapport/graph/pair_table.h"
+
+namespace rapport::graph {
+namespace {
+
+constexpr double kStart = 1700000000;
+constexpr double kAsOf = kStart + 400 * 86400.0;
+
+struct TestEvent {
+  double time;
+  PersonIndex actor;
+  Kind kind;
+  Channel channel;
+  bool is_private;
+  double duration, effort_override, valence;
+  std::vector<PersonIndex> targets;
+};
+
+// Skewed people (low indices act more) writing mostly to near neighbours, times on a coarse grid
+// so that many contacts share a time, a few events after as_of, some self-targets, all in random
+// order.
+std::vector<TestEvent> RandomEvents(size_t people, size_t count, uint64_t seed) {
+  std::mt19937_64 random(seed);
+  auto person = [&] {
+    const double x = std::uniform_real_distribution<double>(0, 1)(random);
+    return static_cast<PersonIndex>(std::pow(x, 2.5) * static_cast<double>(people));
+  };
+  std::vector<TestEvent> events(count);
+  for (TestEvent& event : events) {
+    event.time = kStart + 86400.0 * static_cast<double>(random() % 420);  // to 20 days after as_of
+    event.actor = person();
+    event.kind = static_cast<Kind>(random() % kKindCount);
+    event.channel = static_cast<Channel>(random() % kChannelCount);
+    event.is_private = random() % 3 == 0;
+    event.duration = static_cast<double>(random() % 5000);
+    event.effort_override =
+        random() % 7 == 0 ? 0.25 * static_cast<double>(random() % 9) : std::nan("");
+    event.valence = random() % 11 == 0 ? -1.0 : 1.0;
+    const size_t targets = 1 + random() % 3;
+    for (size_t t = 0; t < targets; ++t) {
+      // Mostly a near neighbour, so that pairs repeat; wrapping around makes some targets
+      // smaller than their actor.
+      event.targets.push_back(random() % 5 == 0 ? person()
+                                                : static_cast<PersonIndex>(
+                                                      (event.actor + random() % 6) % people));
+    }
+  }
+  return events;
+}
+
+EventContacts ContactsOf(const TestEvent& event) {
+  return {event.time,     event.actor,           event.kind,    event.channel, event.is_private,
+          event.duration, event.effort_override, event.valence, event.targets};
+}
+
+PairTable SerialAggregate(const std::vector<TestEvent>& events, size_t people,
+                          const EffortConfig& effort, const Decay& decay) {
+  std::map<std::pair<PersonIndex, PersonIndex>, std::vector<ContactFacts>> contacts;
+  for (const TestEvent& event : events) {
+    if (event.time > kAsOf) continue;
+    const double base = EventEffort(effort, event.kind, event.duration, event.effort_override,
+                                    !std::isnan(event.effort_override), event.valence);
+    for (PersonIndex target : event.targets) {
+      if (target == event.actor) continue;
+      const PersonIndex u = std::min(event.actor, target), v = std::max(event.actor, target);
+      ContactFacts facts;
+      facts.time = event.time;
+      facts.per_target = base / std::sqrt(static_cast<double>(event.targets.size()));
+      facts.duration = event.duration;
+      facts.kind = event.kind;
+      facts.channel = event.channel;
+      facts.from_u = event.actor == u;
+      facts.negative = event.valence < 0;
+      facts.is_private = event.is_private;
+      contacts[{u, v}].push_back(facts);
+    }
+  }
+  PairTable table;
+  table.person_count = people;
+  for (auto& [pair, list] : contacts) {
+    std::stable_sort(list.begin(), list.end(), [](const ContactFacts& a, const ContactFacts& b) {
+      return a.time < b.time;
+    });
+    PairFolder folder(decay, kAsOf, pair.first, pair.second);
+    for (const ContactFacts& facts : list) folder.Add(facts);
+    table.pairs.push_back(folder.Finish());
+  }
+  return table;
+}
+
+void ExpectEqualRecords(const PairTable& expected, const PairTable& actual) {
+  ASSERT_EQ(expected.person_count, actual.person_count);
+  ASSERT_EQ(expected.pairs.size(), actual.pairs.size());
+  for (size_t i = 0; i < expected.pairs.size(); ++i) {
+    const PairRecord& a = expected.pairs[i];
+    const PairRecord& b = actual.pairs[i];
+    ASSERT_EQ(a.u, b.u) << i;
+    ASSERT_EQ(a.v, b.v) << i;
+    for (int d = 0; d < 2; ++d) {
+      ASSERT_EQ(a.effort[d], b.effort[d]) << i;
+      ASSERT_EQ(a.raw_effort[d], b.raw_effort[d]) << i;
+      ASSERT_EQ(a.count[d], b.count[d]) << i;
+    }
+    ASSERT_EQ(a.recent_effort, b.recent_effort) << i;
+    ASSERT_EQ(a.negative_effort, b.negative_effort) << i;
+    ASSERT_EQ(a.private_effort, b.private_effort) << i;
+    ASSERT_EQ(a.favour_effort, b.favour_effort) << i;
+    ASSERT_EQ(a.first, b.first) << i;
+    ASSERT_EQ(a.last, b.last) << i;
+    ASSERT_EQ(a.channel_mask, b.channel_mask) << i;
+    ASSERT_EQ(a.active_days, b.active_days) << i;
+    ASSERT_EQ(a.active_weeks, b.active_weeks) << i;
+    ASSERT_EQ(a.contact_seconds, b.contact_seconds) << i;
+  }
+}
+
+TEST(GraphPairAggregatorTest, ShuffledEventsOverManyPartitionsMatchTheSerialVerifier) {
+  const size_t people = 40000;  // 16 bits: 16 partitions
+  const std::vector<TestEvent> events = RandomEvents(people, 150000, 5);
+  const EffortConfig effort = DefaultConfig().effort;
+  const Decay decay{30, 14, 7};
+  PairAggregator aggregator(people, effort, decay, kAsOf);
+  for (const TestEvent& event : events) aggregator.Add(ContactsOf(event));
+  const PairTable table = std::move(aggregator).Finish();
+  const PairTable expected = SerialAggregate(events, people, effort, decay);
+  ExpectEqualRecords(expected, table);
+  // The comparison covered pairs with many contacts, some of them at equal times.
+  size_t busy = 0;
+  for (const PairRecord& record : table.pairs) busy += record.count[0] + record.count[1] >= 5;
+  EXPECT_GT(busy, 1000u);
+  EXPECT_GT(table.pairs.back().u, people / 2);  // the last partitions were filled too
+}
+
+TEST(GraphPairAggregatorTest, TheCensusChangesNothingButTheAllocation) {
+  const size_t people = 9000;
+  const std::vector<TestEvent> events = RandomEvents(people, 30000, 9);
+  const EffortConfig effort = DefaultConfig().effort;
+  PairAggregator::Census census;
+  for (const TestEvent& event : events) census.Add(event.actor, event.targets);
+  PairAggregator with(people, effort, Decay{}, kAsOf, &census);
+  PairAggregator without(people, effort, Decay{}, kAsOf);
+  for (const TestEvent& event : events) {
+    with.Add(ContactsOf(event));
+    without.Add(ContactsOf(event));
+  }
+  EXPECT_EQ(with.contact_count(), without.contact_count());
+  EXPECT_GT(with.contact_count(), 40000u);
+  ExpectEqualRecords(std::move(without).Finish(), std::move(with).Finish());
+}
+
+TEST(GraphPairAggregatorTest, OnePersonAndNoEventsGiveAnEmptyTable) {
+  PairAggregator aggregator(1, DefaultConfig().effort, Decay{}, kAsOf);
+  const std::vector<PersonIndex> self = {0};
+  aggregator.Add({kStart, 0, Kind::kMessage, Channel::kEmail, false, 0, std::nan(""), 1, self});
+  EXPECT_EQ(aggregator.contact_count(), 0u);
+  const PairTable table = std::move(aggregator).Finish();
+  EXPECT_TRUE(table.pairs.empty());
+  EXPECT_EQ(table.person_count, 1u);
+}
+
+}  // namespace
+}  // namespace rapport::graph
