@@ -80,6 +80,7 @@ int RunBatchScore(const GlobalOptions& global, const ViewArgs& args, report::Out
   const auto report_stage = [](std::string_view stage, double seconds) {
     fmt::print(stderr, "  {}: {:.1f} s\n", stage, seconds);
   };
+
   const auto begin = std::chrono::steady_clock::now();
   // The score files and table need strengths only: no features kept.
   score::ScoreRun run;

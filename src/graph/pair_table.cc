@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <utility>
 
 #include "rapport/core/time.h"
@@ -91,13 +94,20 @@ PairRecord PairFolder::Finish() {
 
 PairTable AggregatePairs(const EventLog& log, const EffortConfig& effort, const Decay& decay,
                          double as_of) {
-  PairAggregator aggregator(log.person_count(), effort, decay, as_of);
-  // Events are time-sorted: those at or before as_of are a prefix.
-  for (size_t e = 0; e < log.event_count() && log.time[e] <= as_of; ++e) {
+  // Events are time-sorted: those at or before as_of are a prefix, read as one chunk.
+  const auto event_end = static_cast<size_t>(
+      std::upper_bound(log.time.begin(), log.time.end(), as_of) - log.time.begin());
+  auto targets_of = [&log](size_t e) {
     const uint64_t first = log.target_offset[e], end = log.target_offset[e + 1];
-    aggregator.Add({log.time[e], log.actor[e], log.kind[e], log.channel[e], log.is_private[e] != 0,
-                    log.duration[e], log.effort_override[e], log.valence[e],
-                    std::span(log.targets).subspan(first, end - first)});
+    return std::span(log.targets).subspan(first, end - first);
+  };
+  PairAggregator::Census census;
+  for (size_t e = 0; e < event_end; ++e) census.Add(log.actor[e], targets_of(e));
+  PairAggregator aggregator(log.person_count(), effort, decay, as_of, {&census, 1});
+  for (size_t e = 0; e < event_end; ++e) {
+    aggregator.Add(0,
+                   {log.time[e], log.actor[e], log.kind[e], log.channel[e], log.is_private[e] != 0,
+                    log.duration[e], log.effort_override[e], log.valence[e], targets_of(e)});
   }
   return std::move(aggregator).Finish();
 }
@@ -111,8 +121,8 @@ void PairAggregator::Census::Add(PersonIndex actor, std::span<const PersonIndex>
   }
 }
 
-PairAggregator::PairAggregator(size_t person_count, const EffortConfig& effort,
-                               const Decay& decay, double as_of, const Census* census)
+PairAggregator::PairAggregator(size_t person_count, const EffortConfig& effort, const Decay& decay,
+                               double as_of, std::span<const Census> chunks)
     : person_count_(person_count), effort_(effort), decay_(decay), as_of_(as_of) {
   person_bits_ =
       person_count <= 1 ? 1 : static_cast<int>(std::bit_width(uint64_t{person_count - 1}));
@@ -122,43 +132,79 @@ PairAggregator::PairAggregator(size_t person_count, const EffortConfig& effort,
   const int partition_bits = std::clamp(person_bits_ - 12, 0, 8);
   partition_shift_ = 2 * person_bits_ - partition_bits;
   partitions_.resize(size_t{1} << partition_bits);
-  if (census == nullptr) return;
-  std::vector<uint64_t> size(partitions_.size(), 0);
   const int people_shift = person_bits_ - partition_bits - Census::kBlockBits;
-  for (size_t block = 0; block < census->contacts_by_block_.size(); ++block) {
-    size[std::min(partitions_.size() - 1, people_shift >= 0 ? block >> people_shift : 0)] +=
-        census->contacts_by_block_[block];
+  for (Partition& partition : partitions_) {
+    partition.slice_begin.assign(chunks.size() + 1, 0);
+    partition.filled.assign(chunks.size(), 0);
   }
-  for (size_t p = 0; p < partitions_.size(); ++p) partitions_[p].reserve(size[p]);
+  for (size_t c = 0; c < chunks.size(); ++c) {
+    const std::vector<uint64_t>& by_block = chunks[c].contacts_by_block_;
+    for (size_t block = 0; block < by_block.size(); ++block) {
+      const size_t p =
+          std::min(partitions_.size() - 1, people_shift >= 0 ? block >> people_shift : size_t{0});
+      partitions_[p].slice_begin[c + 1] += by_block[block];
+    }
+  }
+  for (Partition& partition : partitions_) {
+    for (size_t c = 0; c < chunks.size(); ++c) {
+      partition.slice_begin[c + 1] += partition.slice_begin[c];
+    }
+    // Not initialised: every contact is written before it is read.
+    partition.contacts.reset(new PackedContact[partition.slice_begin.back()]);
+  }
 }
 
-void PairAggregator::Add(const EventContacts& event) {
+void PairAggregator::Add(size_t chunk, const EventContacts& event) {
   if (!(event.time <= as_of_)) return;
   const size_t targets = event.targets.size();
-  const double base =
-      EventEffort(effort_, event.kind, event.duration, event.effort_override,
-                  !std::isnan(event.effort_override), event.valence);
+  const double base = EventEffort(effort_, event.kind, event.duration, event.effort_override,
+                                  !std::isnan(event.effort_override), event.valence);
   PackedContact contact;
   contact.time = event.time;
   contact.per_target = base / std::sqrt(static_cast<double>(targets));
   contact.duration = static_cast<float>(event.duration);
   contact.kind = event.kind;
   contact.channel = event.channel;
-  const uint8_t common =
-      (event.valence < 0 ? kNegative : 0) | (event.is_private ? kPrivate : 0);
+  const uint8_t common = (event.valence < 0 ? kNegative : 0) | (event.is_private ? kPrivate : 0);
   for (const PersonIndex target : event.targets) {
-    if (target == event.actor || target >= person_count_ || event.actor >= person_count_) continue;
+    if (target == event.actor) continue;
     const PersonIndex u = std::min(event.actor, target), v = std::max(event.actor, target);
     contact.key = (uint64_t{u} << person_bits_) | v;
     contact.flags = common | (event.actor == u ? kFromU : 0);
-    partitions_[contact.key >> partition_shift_].push_back(contact);
-    ++contacts_;
+    Partition& partition = partitions_[contact.key >> partition_shift_];
+    const uint64_t at = partition.slice_begin[chunk] + partition.filled[chunk]++;
+    if (at >= partition.slice_begin[chunk + 1]) {
+      std::fprintf(stderr, "PairAggregator: chunk %zu adds more contacts than its census\n", chunk);
+      std::abort();
+    }
+    partition.contacts[at] = contact;
   }
 }
 
+uint64_t PairAggregator::contact_count() const {
+  uint64_t count = 0;
+  for (const Partition& partition : partitions_) {
+    for (const uint64_t filled : partition.filled) count += filled;
+  }
+  return count;
+}
+
+uint64_t PairAggregator::Compact(Partition& partition) {
+  uint64_t end = 0;
+  for (size_t c = 0; c < partition.filled.size(); ++c) {
+    PackedContact* from = partition.contacts.get() + partition.slice_begin[c];
+    if (partition.contacts.get() + end != from) {
+      std::memmove(partition.contacts.get() + end, from,
+                   partition.filled[c] * sizeof(PackedContact));
+    }
+    end += partition.filled[c];
+  }
+  return end;
+}
+
 // Stable LSD radix sort by key, 16 bits a pass, over the key bits that differ within the
-// partition: equal keys keep their arrival order.
-void PairAggregator::SortByKey(std::vector<PackedContact>& contacts,
+// partition: equal keys keep their input order.
+void PairAggregator::SortByKey(std::span<PackedContact> contacts,
                                std::vector<PackedContact>& scratch) {
   if (contacts.size() < 2) return;
   uint64_t differing = 0;
@@ -168,17 +214,22 @@ void PairAggregator::SortByKey(std::vector<PackedContact>& contacts,
   constexpr size_t kBuckets = size_t{1} << kDigitBits;
   scratch.resize(contacts.size());
   std::vector<size_t> start(kBuckets);
+  PackedContact* from = contacts.data();
+  PackedContact* to = scratch.data();
   for (int shift = 0; shift < key_bits; shift += kDigitBits) {
     std::fill(start.begin(), start.end(), 0);
-    for (const PackedContact& c : contacts) ++start[(c.key >> shift) & (kBuckets - 1)];
+    for (size_t i = 0; i < contacts.size(); ++i) ++start[(from[i].key >> shift) & (kBuckets - 1)];
     size_t sum = 0;
     for (size_t& count : start) sum += std::exchange(count, sum);
-    for (const PackedContact& c : contacts) scratch[start[(c.key >> shift) & (kBuckets - 1)]++] = c;
-    contacts.swap(scratch);
+    for (size_t i = 0; i < contacts.size(); ++i) {
+      to[start[(from[i].key >> shift) & (kBuckets - 1)]++] = from[i];
+    }
+    std::swap(from, to);
   }
+  if (from != contacts.data()) std::copy(from, from + contacts.size(), contacts.data());
 }
 
-ContactFacts PairAggregator::Unpack(const PackedContact& contact) const {
+ContactFacts PairAggregator::Unpack(const PackedContact& contact) {
   ContactFacts facts;
   facts.time = contact.time;
   facts.per_target = contact.per_target;
@@ -194,15 +245,17 @@ ContactFacts PairAggregator::Unpack(const PackedContact& contact) const {
 PairTable PairAggregator::Finish() && {
   PairTable table;
   table.person_count = person_count_;
-  // 1. Each partition grouped by pair, partitions in parallel; count the pairs.
+  // 1. Each partition's slices closed up, then grouped by pair, partitions in parallel; count
+  // the pairs.
   const auto partition_count = static_cast<int64_t>(partitions_.size());
-  std::vector<size_t> pair_count(partitions_.size(), 0);
-#pragma omp parallel if (contacts_ > 100000)
+  std::vector<uint64_t> contact_count(partitions_.size(), 0), pair_count(partitions_.size(), 0);
+#pragma omp parallel if (this->contact_count() > 100000)
   {
     std::vector<PackedContact> scratch;
 #pragma omp for schedule(dynamic, 1)
     for (int64_t p = 0; p < partition_count; ++p) {
-      std::vector<PackedContact>& contacts = partitions_[p];
+      contact_count[p] = Compact(partitions_[p]);
+      const std::span contacts(partitions_[p].contacts.get(), contact_count[p]);
       SortByKey(contacts, scratch);
       for (size_t i = 0; i < contacts.size(); ++i) {
         pair_count[p] += i == 0 || contacts[i].key != contacts[i - 1].key ? 1 : 0;
@@ -214,10 +267,11 @@ PairTable PairAggregator::Finish() && {
   table.pairs.reserve(total);
 
   // 2. Partition after partition (their pairs follow one another in (u, v) order), each pair
-  // folded independently in parallel; the partition's contacts are freed once folded.
+  // folded independently in parallel; the partition is freed once folded.
   const uint64_t v_mask = (uint64_t{1} << person_bits_) - 1;
   std::vector<size_t> group_start;
-  for (std::vector<PackedContact>& contacts : partitions_) {
+  for (size_t p = 0; p < partitions_.size(); ++p) {
+    const std::span contacts(partitions_[p].contacts.get(), contact_count[p]);
     group_start.clear();
     for (size_t i = 0; i < contacts.size(); ++i) {
       if (i == 0 || contacts[i].key != contacts[i - 1].key) group_start.push_back(i);
@@ -240,7 +294,7 @@ PairTable PairAggregator::Finish() && {
       for (auto c = begin; c != end; ++c) folder.Add(Unpack(*c));
       table.pairs[first_pair + static_cast<size_t>(g)] = folder.Finish();
     }
-    std::vector<PackedContact>().swap(contacts);
+    partitions_[p] = Partition();
   }
   return table;
 }

@@ -166,10 +166,13 @@ namespace {
 
 // `input_bytes` sizes the read buffer (0 = unknown: the full 16 MiB), so small inputs (tests,
 // the fuzzer) do not pay for a large allocation.
+// Reads the records that start in [begin, end) (begin = 0: from the first record). `begin`, when
+// given, must be the offset of a record.
 Result<BinaryReadCounts> ReadFrom(std::FILE* file, const std::string& path,
                                   const std::function<Status(const BinaryEvent&)>& on_event,
                                   const std::function<void(BinaryReject&&)>& on_reject,
-                                  uint64_t* header_count, size_t input_bytes) {
+                                  uint64_t* header_count, size_t input_bytes, uint64_t begin = 0,
+                                  uint64_t end = UINT64_MAX) {
   char header[kBinaryHeaderBytes];
   if (file == nullptr || std::fread(header, 1, sizeof(header), file) != sizeof(header) ||
       std::memcmp(header, kBinaryMagic, 8) != 0) {
@@ -188,6 +191,12 @@ Result<BinaryReadCounts> ReadFrom(std::FILE* file, const std::string& path,
                                             : std::clamp<size_t>(input_bytes, 4096, kBufferBytes));
   size_t filled = 0;
   uint64_t offset = kBinaryHeaderBytes;  // file offset of buffer[0]
+  if (begin > offset) {
+    if (std::fseek(file, static_cast<long>(begin), SEEK_SET) != 0) {
+      return IoError(fmt::format("{}: cannot seek to byte {}", path, begin));
+    }
+    offset = begin;
+  }
   BinaryEvent event;
   std::string problem;
   bool at_end = false;
@@ -197,8 +206,14 @@ Result<BinaryReadCounts> ReadFrom(std::FILE* file, const std::string& path,
     at_end = got == 0 || std::feof(file);
     size_t position = 0;
     while (position < filled) {
+      if (offset + position >= end) {
+        at_end = true;
+        filled = position;
+        break;
+      }
       const size_t size = Decode(buffer.data() + position, filled - position, event, problem);
       if (size == 0) break;  // cut short: need more bytes
+      event.offset = offset + position;
       ++counts.records;
       if (problem.empty()) {
         ++counts.accepted;
@@ -233,6 +248,16 @@ Result<BinaryReadCounts> ReadBinaryEvents(const std::string& path,
   if (file == nullptr) return NotFound(fmt::format("{}: cannot open", path));
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> closer(file, &std::fclose);
   return ReadFrom(file, path, on_event, on_reject, nullptr, 0);
+}
+
+Result<BinaryReadCounts> ReadBinaryEventRange(
+    const std::string& path, uint64_t begin, uint64_t end,
+    const std::function<Status(const BinaryEvent&)>& on_event,
+    const std::function<void(BinaryReject&&)>& on_reject) {
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) return NotFound(fmt::format("{}: cannot open", path));
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> closer(file, &std::fclose);
+  return ReadFrom(file, path, on_event, on_reject, nullptr, 0, begin, end);
 }
 
 Result<BinaryReadCounts> ReadBinaryBuffer(std::string_view data, const std::string& name,

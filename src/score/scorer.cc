@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <parallel/algorithm>
+#include <span>
 
 #include "rapport/core/time.h"
 #include "rapport/score/propagation.h"
@@ -11,47 +13,65 @@ namespace rapport::score {
 namespace {
 
 // w(u->v) = s(u, v) * effort(u->v) / sum_x effort(u->x), laid out by target for pulling, with
-// people relabelled by out-degree for the kernel's locality (propagation.h).
-RelabelledGraph BuildInGraph(const graph::PairTable& table, const std::vector<double>& live) {
+// people relabelled by out-degree for the kernel's locality (propagation.h); s is the live
+// strength, strength * warmth. Every thread scans the pairs in table order and writes only its
+// own people's sums and in-lists (graph::PeopleOfThisThread): sequential reads of the table,
+// and each sum and list in the order of one serial scan.
+RelabelledGraph BuildInGraph(const graph::PairTable& table, std::span<const double> strength,
+                             std::span<const double> warmth) {
+  const std::vector<graph::PairRecord>& pairs = table.pairs;
   const size_t n = table.person_count;
   std::vector<double> out_effort(n, 0.0);
-  std::vector<uint64_t> out_degree(n, 0);
-  for (const graph::PairRecord& record : table.pairs) {
-    out_effort[record.u] += record.effort[0];
-    out_effort[record.v] += record.effort[1];
-    if (record.effort[0] > 0) ++out_degree[record.u];
-    if (record.effort[1] > 0) ++out_degree[record.v];
-  }
-  RelabelledGraph result;
-  result.old_of = OutDegreeOrder(out_degree);
+  std::vector<uint64_t> out_degree(n, 0), in_degree(n, 0);
   std::vector<PersonIndex> new_of(n);
-  for (size_t p = 0; p < n; ++p) new_of[result.old_of[p]] = static_cast<PersonIndex>(p);
+  RelabelledGraph result;
   WeightedInGraph& graph = result.graph;
-  graph.offset.assign(n + 1, 0);
-  graph.out_weight.assign(n, 0.0);
-  for (const graph::PairRecord& record : table.pairs) {
-    if (record.effort[0] > 0) ++graph.offset[new_of[record.v] + 1];
-    if (record.effort[1] > 0) ++graph.offset[new_of[record.u] + 1];
-  }
-  for (size_t p = 0; p < n; ++p) graph.offset[p + 1] += graph.offset[p];
-  graph.source.resize(graph.offset.back());
-  graph.weight.resize(graph.offset.back());
-  std::vector<uint64_t> cursor(graph.offset.begin(), graph.offset.end() - 1);
-  for (size_t i = 0; i < table.pairs.size(); ++i) {
-    const graph::PairRecord& record = table.pairs[i];
-    const PersonIndex u = new_of[record.u], v = new_of[record.v];
-    const double s = live[i];
-    if (record.effort[0] > 0) {
-      double w = s * record.effort[0] / out_effort[record.u];
-      graph.source[cursor[v]] = u;
-      graph.weight[cursor[v]++] = w;
-      graph.out_weight[u] += w;
+#pragma omp parallel if (pairs.size() > 100000)
+  {
+    const graph::OwnedPeople mine = graph::PeopleOfThisThread(n);
+    // Person p's sums, from a pair in which p gave `given` and received `received`.
+    const auto count = [&](PersonIndex p, double given, double received) {
+      if (!mine(p)) return;
+      out_effort[p] += given;
+      out_degree[p] += given > 0 ? 1 : 0;
+      in_degree[p] += received > 0 ? 1 : 0;
+    };
+    for (const graph::PairRecord& record : pairs) {
+      count(record.u, record.effort[0], record.effort[1]);
+      count(record.v, record.effort[1], record.effort[0]);
     }
-    if (record.effort[1] > 0) {
-      double w = s * record.effort[1] / out_effort[record.v];
-      graph.source[cursor[u]] = v;
-      graph.weight[cursor[u]++] = w;
-      graph.out_weight[v] += w;
+#pragma omp barrier
+#pragma omp single
+    {
+      result.old_of = OutDegreeOrder(out_degree);
+      for (size_t t = 0; t < n; ++t) new_of[result.old_of[t]] = static_cast<PersonIndex>(t);
+      graph.offset.assign(n + 1, 0);
+      for (size_t t = 0; t < n; ++t) {
+        graph.offset[t + 1] = graph.offset[t] + in_degree[result.old_of[t]];
+      }
+      graph.source.resize(graph.offset.back());
+      graph.weight.resize(graph.offset.back());
+      graph.out_weight.assign(n, 0.0);
+    }
+    std::vector<uint64_t> cursor(mine.hi - mine.lo);
+    for (PersonIndex p = mine.lo; p < mine.hi; ++p) cursor[p - mine.lo] = graph.offset[new_of[p]];
+    // The edge from -> to of a pair of live strength `live`: in the in-list of `to`, and in the
+    // out-weight of `from`, each written by the thread that owns that person.
+    const auto edge = [&](PersonIndex from, PersonIndex to, double effort, double live) {
+      if (!(effort > 0) || !(mine(from) || mine(to))) return;
+      const double w = live * effort / out_effort[from];
+      if (mine(to)) {
+        graph.source[cursor[to - mine.lo]] = new_of[from];
+        graph.weight[cursor[to - mine.lo]++] = w;
+      }
+      if (mine(from)) graph.out_weight[new_of[from]] += w;
+    };
+    for (size_t i = 0; i < pairs.size(); ++i) {
+      const graph::PairRecord& record = pairs[i];
+      if (!(mine(record.u) || mine(record.v))) continue;
+      const double live = strength[i] * warmth[i];
+      edge(record.u, record.v, record.effort[0], live);
+      edge(record.v, record.u, record.effort[1], live);
     }
   }
   return result;
@@ -165,40 +185,26 @@ ScoreRun ScoreAggregates(EventAggregates&& aggregates, const PeopleNames& names,
   const std::vector<graph::PairRecord>& pairs = run.pairs.pairs;
   run.ties = ComputeTies(run.pairs, config.tie, as_of, keep_features);
   clock.Done("tie strengths");
+  // The live strength of pair i is strength[i] * warmth[i], computed where it is used.
   run.warmth.resize(pairs.size());
-  std::vector<double> live(pairs.size());
-  for (size_t i = 0; i < pairs.size(); ++i) {
-    run.warmth[i] = Warmth(pairs[i], config, as_of);
-    live[i] = run.ties.strength[i] * run.warmth[i];
-  }
+  const auto pair_count = static_cast<int64_t>(pairs.size());
+#pragma omp parallel for schedule(static) if (pair_count > 100000)
+  for (int64_t i = 0; i < pair_count; ++i) run.warmth[i] = Warmth(pairs[i], config, as_of);
   const size_t n = run.pairs.person_count;
 
   const RapportConfig& rc = config.rapport;
   PropagationResult propagation;
   {
-    const RelabelledGraph in_graph = BuildInGraph(run.pairs, live);
+    const RelabelledGraph in_graph = BuildInGraph(run.pairs, run.ties.strength, run.warmth);
+    clock.Done("influence graph");
     propagation = PropagateRelabelled(in_graph, rc.damping, rc.max_iterations, rc.tolerance);
   }
   run.propagation_iterations = propagation.iterations;
   clock.Done("propagation");
 
-  // Per-person live tie strengths for depth and breadth, as one flat array (CSR by person).
-  std::vector<uint64_t> tie_offset(n + 1, 0);
-  for (const graph::PairRecord& record : pairs) {
-    ++tie_offset[record.u + 1];
-    ++tie_offset[record.v + 1];
-  }
-  for (size_t p = 0; p < n; ++p) tie_offset[p + 1] += tie_offset[p];
-  std::vector<double> strengths(tie_offset.back());
-  {
-    std::vector<uint64_t> cursor(tie_offset.begin(), tie_offset.end() - 1);
-    for (size_t i = 0; i < pairs.size(); ++i) {
-      strengths[cursor[pairs[i].u]++] = live[i];
-      strengths[cursor[pairs[i].v]++] = live[i];
-    }
-  }
-  std::vector<double>().swap(live);
-
+  // Every person's pairs, for depth and breadth.
+  graph::Adjacency incident = graph::BuildAdjacency(
+      run.pairs, [](const graph::PairRecord&) { return true; }, /*with_neighbours=*/false);
   std::vector<PersonIndex> scored;
   for (size_t p = 0; p < n; ++p) {
     if (aggregates.active[p]) scored.push_back(static_cast<PersonIndex>(p));
@@ -207,26 +213,34 @@ ScoreRun ScoreAggregates(EventAggregates&& aggregates, const PeopleNames& names,
   run.people.resize(scored.size());
   std::vector<double> volume_raw(scored.size()), rapport_raw(scored.size());
   const auto scored_count = static_cast<int64_t>(scored.size());
-  // Each person is independent.
-#pragma omp parallel for schedule(dynamic, 4096) if (scored_count > 50000)
-  for (int64_t j = 0; j < scored_count; ++j) {
-    const PersonIndex p = scored[j];
-    PersonScore& person = run.people[j];
-    person.index = p;
-    person.id = names.id[p];
-    person.name = names.name.empty() ? std::to_string(person.id) : names.name[p];
-    person.volume = aggregates.volume[p];
-    double* s = strengths.data() + tie_offset[p];
-    const auto ties = static_cast<size_t>(tie_offset[p + 1] - tie_offset[p]);
-    person.ties = static_cast<int>(ties);
-    person.rapport =
-        RapportOf(rc, propagation.standing.empty() ? 0 : propagation.standing[p], n, {s, ties});
-    volume_raw[j] = person.volume.raw;
-    rapport_raw[j] = person.rapport.raw;
+  // Each person is independent: their live tie strengths, in the adjacency's order, gathered
+  // into a buffer of the thread's.
+#pragma omp parallel if (scored_count > 50000)
+  {
+    std::vector<double> strengths;
+#pragma omp for schedule(dynamic, 4096)
+    for (int64_t j = 0; j < scored_count; ++j) {
+      const PersonIndex p = scored[j];
+      PersonScore& person = run.people[j];
+      person.index = p;
+      person.id = names.id[p];
+      person.name = names.name.empty() ? std::to_string(person.id) : names.name[p];
+      person.volume = aggregates.volume[p];
+      strengths.clear();
+      for (uint64_t k = incident.offset[p]; k < incident.offset[p + 1]; ++k) {
+        const uint32_t i = incident.pair[k];
+        strengths.push_back(run.ties.strength[i] * run.warmth[i]);
+      }
+      person.ties = static_cast<int>(strengths.size());
+      person.rapport =
+          RapportOf(rc, propagation.standing.empty() ? 0 : propagation.standing[p], n, strengths);
+      volume_raw[j] = person.volume.raw;
+      rapport_raw[j] = person.rapport.raw;
+    }
   }
   clock.Done("depth and breadth");
   if (run.people.empty()) return run;
-  std::vector<double>().swap(strengths);
+  incident = graph::Adjacency();
   std::vector<VolumeComponents>().swap(aggregates.volume);
 
   run.volume_reference = ReferenceOf(std::move(volume_raw));
@@ -247,7 +261,8 @@ ScoreRun ScoreAggregates(EventAggregates&& aggregates, const PeopleNames& names,
   for (uint32_t i = 0; i < keys.size(); ++i) {
     keys[i] = {run.people[i].rapport_score, run.people[i].id, i};
   }
-  std::sort(keys.begin(), keys.end(), [](const RankKey& a, const RankKey& b) {
+  // A strict order (ids are unique), so the parallel sort's result is the serial one's.
+  __gnu_parallel::sort(keys.begin(), keys.end(), [](const RankKey& a, const RankKey& b) {
     return a.score != b.score ? a.score > b.score : a.id < b.id;
   });
   std::vector<uint32_t> source(keys.size());

@@ -50,9 +50,14 @@ double UsualGapDays(const graph::PairRecord& record, const TieConfig& config) {
 
 std::vector<PersonTotals> PersonTotalsOf(const graph::PairTable& table) {
   std::vector<PersonTotals> totals(table.person_count);
-  for (const graph::PairRecord& record : table.pairs) {
-    totals[record.u].Add(record);
-    totals[record.v].Add(record);
+  // Each thread sums its own people, in table order (graph::PeopleOfThisThread).
+#pragma omp parallel if (table.pairs.size() > 100000)
+  {
+    const graph::OwnedPeople mine = graph::PeopleOfThisThread(table.person_count);
+    for (const graph::PairRecord& record : table.pairs) {
+      if (mine(record.u)) totals[record.u].Add(record);
+      if (mine(record.v)) totals[record.v].Add(record);
+    }
   }
   return totals;
 }

@@ -18,8 +18,7 @@ std::vector<VolumeComponents> ComputeVolume(const EventLog& log, const VolumeCon
   return std::move(accumulator).Finish();
 }
 
-VolumeAccumulator::VolumeAccumulator(size_t person_count, const VolumeConfig& config,
-                                     double as_of)
+VolumeAccumulator::VolumeAccumulator(size_t person_count, const VolumeConfig& config, double as_of)
     : config_(config),
       as_of_(as_of),
       window_start_(as_of - config.window_days * kSecondsPerDay),
@@ -28,7 +27,7 @@ VolumeAccumulator::VolumeAccumulator(size_t person_count, const VolumeConfig& co
 
 void VolumeAccumulator::Add(double time, PersonIndex actor, Kind kind,
                             std::span<const PersonIndex> targets) {
-  if (!(time >= window_start_ && time <= as_of_)) return;
+  if (!Counts(time)) return;
   const double weight = std::exp(-decay_rate_ * (as_of_ - time));
   volume_[actor].activity += weight;
   for (const PersonIndex target : targets) {

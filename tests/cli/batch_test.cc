@@ -59,6 +59,21 @@ TEST_F(CliBatchTest, GenCsvAndBinaryHoldTheSameEvents) {
   EXPECT_THAT(mixed.err, HasSubstr("mixes binary event files with text formats"));
 }
 
+TEST_F(CliBatchTest, ReadingABinaryFileInParallelChunksChangesNoScore) {
+  // 300,000 events: the binary file is read in chunks of 2^16 events by parallel threads; the
+  // CSV of the same events goes through the serial text path.
+  ASSERT_EQ(Run("gen --people 3000 --events 300000 --seed 4 --out log.bin").exit_code, 0);
+  ASSERT_EQ(Run("gen --people 3000 --events 300000 --seed 4 --out log.csv").exit_code, 0);
+  RunResult chunked = Run("score --input log.bin --format csv");
+  RunResult serial = Run("score --input log.csv --format csv");
+  ASSERT_EQ(chunked.exit_code, 0) << chunked.err;
+  ASSERT_EQ(serial.exit_code, 0) << serial.err;
+  EXPECT_THAT(chunked.err, HasSubstr("(5 chunk(s) in parallel)"));
+  const std::vector<std::string> rows = WithoutIds(serial.out);
+  EXPECT_GT(rows.size(), 2900u);
+  EXPECT_EQ(rows, WithoutIds(chunked.out));
+}
+
 TEST_F(CliBatchTest, SplitFilesHoldTheSameLogInTimeOrder) {
   ASSERT_EQ(Run("gen --people 80 --events 4000 --seed 3 --out whole.bin").exit_code, 0);
   ASSERT_EQ(Run("gen --people 80 --events 4000 --seed 3 --split 12 --out part.bin").exit_code, 0);

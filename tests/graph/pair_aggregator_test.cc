@@ -54,9 +54,9 @@ std::vector<TestEvent> RandomEvents(size_t people, size_t count, uint64_t seed) 
     for (size_t t = 0; t < targets; ++t) {
       // Mostly a near neighbour, so that pairs repeat; wrapping around makes some targets
       // smaller than their actor.
-      event.targets.push_back(random() % 5 == 0 ? person()
-                                                : static_cast<PersonIndex>(
-                                                      (event.actor + random() % 6) % people));
+      event.targets.push_back(
+          random() % 5 == 0 ? person()
+                            : static_cast<PersonIndex>((event.actor + random() % 6) % people));
     }
   }
   return events;
@@ -92,9 +92,8 @@ PairTable SerialAggregate(const std::vector<TestEvent>& events, size_t people,
   PairTable table;
   table.person_count = people;
   for (auto& [pair, list] : contacts) {
-    std::stable_sort(list.begin(), list.end(), [](const ContactFacts& a, const ContactFacts& b) {
-      return a.time < b.time;
-    });
+    std::stable_sort(list.begin(), list.end(),
+                     [](const ContactFacts& a, const ContactFacts& b) { return a.time < b.time; });
     PairFolder folder(decay, kAsOf, pair.first, pair.second);
     for (const ContactFacts& facts : list) folder.Add(facts);
     table.pairs.push_back(folder.Finish());
@@ -128,13 +127,22 @@ void ExpectEqualRecords(const PairTable& expected, const PairTable& actual) {
   }
 }
 
+// One chunk's census of `events`.
+PairAggregator::Census CensusOf(const std::vector<TestEvent>& events, size_t begin, size_t end) {
+  PairAggregator::Census census;
+  for (size_t e = begin; e < end; ++e) census.Add(events[e].actor, events[e].targets);
+  return census;
+}
+
 TEST(GraphPairAggregatorTest, ShuffledEventsOverManyPartitionsMatchTheSerialVerifier) {
   const size_t people = 40000;  // 16 bits: 16 partitions
   const std::vector<TestEvent> events = RandomEvents(people, 150000, 5);
   const EffortConfig effort = DefaultConfig().effort;
   const Decay decay{30, 14, 7};
-  PairAggregator aggregator(people, effort, decay, kAsOf);
-  for (const TestEvent& event : events) aggregator.Add(ContactsOf(event));
+  // The census counts the events after as_of too: their room stays empty and is closed up.
+  const PairAggregator::Census census = CensusOf(events, 0, events.size());
+  PairAggregator aggregator(people, effort, decay, kAsOf, {&census, 1});
+  for (const TestEvent& event : events) aggregator.Add(0, ContactsOf(event));
   const PairTable table = std::move(aggregator).Finish();
   const PairTable expected = SerialAggregate(events, people, effort, decay);
   ExpectEqualRecords(expected, table);
@@ -145,31 +153,51 @@ TEST(GraphPairAggregatorTest, ShuffledEventsOverManyPartitionsMatchTheSerialVeri
   EXPECT_GT(table.pairs.back().u, people / 2);  // the last partitions were filled too
 }
 
-TEST(GraphPairAggregatorTest, TheCensusChangesNothingButTheAllocation) {
-  const size_t people = 9000;
-  const std::vector<TestEvent> events = RandomEvents(people, 30000, 9);
+TEST(GraphPairAggregatorTest, ChunksFilledInParallelEqualOneChunkOverTheWhole) {
+  const size_t people = 20000;
+  const std::vector<TestEvent> events = RandomEvents(people, 60000, 13);
   const EffortConfig effort = DefaultConfig().effort;
-  PairAggregator::Census census;
-  for (const TestEvent& event : events) census.Add(event.actor, event.targets);
-  PairAggregator with(people, effort, Decay{}, kAsOf, &census);
-  PairAggregator without(people, effort, Decay{}, kAsOf);
-  for (const TestEvent& event : events) {
-    with.Add(ContactsOf(event));
-    without.Add(ContactsOf(event));
+  const PairAggregator::Census whole_census = CensusOf(events, 0, events.size());
+  PairAggregator whole(people, effort, Decay{}, kAsOf, {&whole_census, 1});
+  for (const TestEvent& event : events) whole.Add(0, ContactsOf(event));
+  // Four consecutive stretches of different lengths, one of them empty, filled by the threads
+  // in whatever order they run.
+  const std::vector<size_t> cuts = {0, 7000, 7000, 41000, events.size()};
+  std::vector<PairAggregator::Census> census;
+  for (size_t k = 0; k + 1 < cuts.size(); ++k)
+    census.push_back(CensusOf(events, cuts[k], cuts[k + 1]));
+  PairAggregator chunked(people, effort, Decay{}, kAsOf, census);
+  const auto chunks = static_cast<int64_t>(census.size());
+#pragma omp parallel for schedule(dynamic, 1)
+  for (int64_t k = 0; k < chunks; ++k) {
+    for (size_t e = cuts[k]; e < cuts[k + 1]; ++e) chunked.Add(k, ContactsOf(events[e]));
   }
-  EXPECT_EQ(with.contact_count(), without.contact_count());
-  EXPECT_GT(with.contact_count(), 40000u);
-  ExpectEqualRecords(std::move(without).Finish(), std::move(with).Finish());
+  EXPECT_EQ(chunked.contact_count(), whole.contact_count());
+  EXPECT_GT(whole.contact_count(), 80000u);
+  ExpectEqualRecords(std::move(whole).Finish(), std::move(chunked).Finish());
 }
 
-TEST(GraphPairAggregatorTest, OnePersonAndNoEventsGiveAnEmptyTable) {
-  PairAggregator aggregator(1, DefaultConfig().effort, Decay{}, kAsOf);
+TEST(GraphPairAggregatorTest, OnePersonAndNoPairsGiveAnEmptyTable) {
   const std::vector<PersonIndex> self = {0};
-  aggregator.Add({kStart, 0, Kind::kMessage, Channel::kEmail, false, 0, std::nan(""), 1, self});
+  PairAggregator::Census census;
+  census.Add(0, self);
+  PairAggregator aggregator(1, DefaultConfig().effort, Decay{}, kAsOf, {&census, 1});
+  aggregator.Add(0, {kStart, 0, Kind::kMessage, Channel::kEmail, false, 0, std::nan(""), 1, self});
   EXPECT_EQ(aggregator.contact_count(), 0u);
   const PairTable table = std::move(aggregator).Finish();
   EXPECT_TRUE(table.pairs.empty());
   EXPECT_EQ(table.person_count, 1u);
+}
+
+TEST(GraphPairAggregatorDeathTest, AChunkBeyondItsCensusStopsRatherThanOverwrite) {
+  const std::vector<PersonIndex> one = {1};
+  const PairAggregator::Census empty;
+  EXPECT_DEATH(
+      {
+        PairAggregator aggregator(2, DefaultConfig().effort, Decay{}, kAsOf, {&empty, 1});
+        aggregator.Add(0, {kStart, 0, Kind::kMessage, Channel::kEmail, false, 0, 0, 1, one});
+      },
+      "more contacts than its census");
 }
 
 }  // namespace

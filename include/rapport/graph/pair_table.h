@@ -9,7 +9,12 @@
 // Thread-safety: pure functions over their arguments.
 #pragma once
 
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <vector>
@@ -110,21 +115,24 @@ struct EventContacts {
 };
 
 // Aggregation as a stream, the form AggregatePairs and the batch path (`score --input`, which
-// never holds the events) share. Each (event, target) contact is packed with everything its
-// fold needs (32 bytes: no lookup into the events later) and appended to one of up to 256
-// partitions by the high bits of the pair's smaller person. Finish() sorts each partition by pair
-// (a stable radix sort, partitions in parallel), puts each pair's contacts in time order (arrival
-// order among equal times), and folds the pairs in parallel, partition after partition, freeing
-// each partition's contacts as its pairs are written. Events may arrive in any order; in time
-// order the result equals AggregatePairs on the same events (which is this class).
+// never holds the events) share. The input is read in one or more chunks, consecutive stretches
+// of it that may be read in parallel, and a census of each chunk comes first. Each (event,
+// target) contact is packed with everything its fold needs (32 bytes: no lookup into the events
+// later) and written into one of up to 256 partitions by the high bits of the pair's smaller
+// person, in its chunk's slice of that partition (the census sizes every slice, so partitions
+// are allocated once, large, and chunks never share a slice). Finish() sorts each partition by
+// pair (a stable radix sort, partitions in parallel), so each pair's contacts keep the input's
+// order; puts each pair's contacts in time order (input order among equal times); and folds the
+// pairs in parallel, partition after partition, freeing each partition once its pairs are
+// written. Events may arrive in any order; in time order the result equals a serial fold of each
+// pair's contacts (tests/graph/pair_aggregator_test.cc checks it).
 //
 // Memory: 32 bytes a contact until Finish, then the PairTable (120 bytes a pair). A contact's
 // duration is kept as a float (the binary format's precision; seconds are exact up to 194 days).
 class PairAggregator {
  public:
-  // An optional first pass over the same events: how many contacts each block of 256 people
-  // will hold as the pair's smaller person, so that every partition is allocated once, at its
-  // size (growing them would copy every contact about once more and fault its pages twice).
+  // How many contacts a chunk will add, by block of 256 people (the pair's smaller person).
+  // Counting every event of the chunk is enough: events after as_of only leave room unused.
   class Census {
    public:
     void Add(PersonIndex actor, std::span<const PersonIndex> targets);
@@ -135,11 +143,13 @@ class PairAggregator {
     std::vector<uint64_t> contacts_by_block_;
   };
 
-  PairAggregator(size_t person_count, const EffortConfig& effort, const Decay& decay,
-                 double as_of, const Census* census = nullptr);
-  // Skips events after as_of, and targets equal to the actor or outside the person count.
-  void Add(const EventContacts& event);
-  uint64_t contact_count() const { return contacts_; }
+  PairAggregator(size_t person_count, const EffortConfig& effort, const Decay& decay, double as_of,
+                 std::span<const Census> chunks);
+  // Adds an event of chunk `chunk`; chunks may be added from different threads at once, each
+  // chunk from one thread. Skips events after as_of and targets equal to the actor.
+  // REQUIRES: the chunk's census counted this event; person indices below the person count.
+  void Add(size_t chunk, const EventContacts& event);
+  uint64_t contact_count() const;
   PairTable Finish() &&;
 
  private:
@@ -154,17 +164,24 @@ class PairAggregator {
   };
   static_assert(sizeof(PackedContact) == 32);
   static constexpr uint8_t kFromU = 1, kNegative = 2, kPrivate = 4;
-  static void SortByKey(std::vector<PackedContact>& contacts,
-                        std::vector<PackedContact>& scratch);
-  ContactFacts Unpack(const PackedContact& contact) const;
+  // A partition: the slices of the chunks one after another; chunk c writes from slice_begin[c]
+  // up to (not reaching) slice_begin[c + 1].
+  struct Partition {
+    std::unique_ptr<PackedContact[]> contacts;
+    std::vector<uint64_t> slice_begin;  // chunks + 1 entries
+    std::vector<uint64_t> filled;       // per chunk
+  };
+  static void SortByKey(std::span<PackedContact> contacts, std::vector<PackedContact>& scratch);
+  static ContactFacts Unpack(const PackedContact& contact);
+  // Closes the gaps that under-filled slices left; returns the partition's contact count.
+  static uint64_t Compact(Partition& partition);
 
   size_t person_count_;
   EffortConfig effort_;
   Decay decay_;
   double as_of_;
   int person_bits_ = 1, partition_shift_ = 0;
-  uint64_t contacts_ = 0;
-  std::vector<std::vector<PackedContact>> partitions_;
+  std::vector<Partition> partitions_;
 };
 
 // The index of the record of the pair {a, b} (either order), or nullopt when they never met.
@@ -172,7 +189,8 @@ class PairAggregator {
 std::optional<uint32_t> FindPair(const PairTable& table, PersonIndex a, PersonIndex b);
 
 // Undirected CSR adjacency: the neighbours of person p are neighbour[offset[p] .. offset[p+1]),
-// sorted ascending, and pair[i] indexes the PairTable record of that edge.
+// sorted ascending, and pair[i] indexes the PairTable record of that edge. `neighbour` is empty
+// when built without neighbours (pair indices only: the record names the other person).
 struct Adjacency {
   std::vector<uint64_t> offset;
   std::vector<PersonIndex> neighbour;
@@ -181,29 +199,65 @@ struct Adjacency {
   size_t degree(PersonIndex p) const { return offset[p + 1] - offset[p]; }
 };
 
-// Builds the adjacency of the pairs for which keep(record) is true.
+// Inside an OpenMP parallel region: the people [lo, hi) the calling thread owns when n people
+// are split evenly between the team's threads. Per-person arrays filled by scanning every pair,
+// each thread writing only its own people's entries, need no atomics and come out as one serial
+// scan would leave them.
+struct OwnedPeople {
+  PersonIndex lo = 0, hi = 0;
+  bool operator()(PersonIndex p) const { return p >= lo && p < hi; }
+};
+inline OwnedPeople PeopleOfThisThread(size_t n) {
+#ifdef _OPENMP
+  const auto threads = static_cast<size_t>(omp_get_num_threads());
+  const auto thread = static_cast<size_t>(omp_get_thread_num());
+#else
+  const size_t threads = 1, thread = 0;
+#endif
+  return {static_cast<PersonIndex>(n * thread / threads),
+          static_cast<PersonIndex>(n * (thread + 1) / threads)};
+}
+
+// Builds the adjacency of the pairs for which keep(record) is true. In parallel without shared
+// writes: every thread scans every pair and fills its own people's lists (PeopleOfThisThread).
+// Pairs are sorted by (u, v), so each list fills in ascending neighbour order:
+// a person's smaller neighbours (pairs where it is v) come in ascending u before its larger ones
+// (its own run of pairs as u, in ascending v), exactly as one serial scan would fill them.
 template <typename Keep>
-Adjacency BuildAdjacency(const PairTable& table, Keep keep) {
+Adjacency BuildAdjacency(const PairTable& table, Keep keep, bool with_neighbours = true) {
   Adjacency adjacency;
-  adjacency.offset.assign(table.person_count + 1, 0);
-  for (const PairRecord& record : table.pairs) {
-    if (!keep(record)) continue;
-    ++adjacency.offset[record.u + 1];
-    ++adjacency.offset[record.v + 1];
-  }
-  for (size_t p = 0; p < table.person_count; ++p) adjacency.offset[p + 1] += adjacency.offset[p];
-  adjacency.neighbour.resize(adjacency.offset.back());
-  adjacency.pair.resize(adjacency.offset.back());
-  std::vector<uint64_t> cursor(adjacency.offset.begin(), adjacency.offset.end() - 1);
-  // Pairs are sorted by (u, v), so each list fills in ascending neighbour order: the v side of
-  // a list receives smaller u values before larger v values because u < v for every record.
-  for (uint32_t i = 0; i < table.pairs.size(); ++i) {
-    const PairRecord& record = table.pairs[i];
-    if (!keep(record)) continue;
-    adjacency.neighbour[cursor[record.u]] = record.v;
-    adjacency.pair[cursor[record.u]++] = i;
-    adjacency.neighbour[cursor[record.v]] = record.u;
-    adjacency.pair[cursor[record.v]++] = i;
+  const size_t n = table.person_count;
+  const std::vector<PairRecord>& pairs = table.pairs;
+  adjacency.offset.assign(n + 1, 0);
+#pragma omp parallel if (pairs.size() > 100000)
+  {
+    const OwnedPeople mine = PeopleOfThisThread(n);
+    const PersonIndex lo = mine.lo;
+    for (const PairRecord& record : pairs) {
+      if (!(mine(record.u) || mine(record.v)) || !keep(record)) continue;
+      if (mine(record.u)) ++adjacency.offset[record.u + 1];
+      if (mine(record.v)) ++adjacency.offset[record.v + 1];
+    }
+#pragma omp barrier
+#pragma omp single
+    {
+      for (size_t p = 0; p < n; ++p) adjacency.offset[p + 1] += adjacency.offset[p];
+      if (with_neighbours) adjacency.neighbour.resize(adjacency.offset.back());
+      adjacency.pair.resize(adjacency.offset.back());
+    }
+    std::vector<uint64_t> cursor(adjacency.offset.begin() + lo, adjacency.offset.begin() + mine.hi);
+    for (uint32_t i = 0; i < pairs.size(); ++i) {
+      const PairRecord& record = pairs[i];
+      if (!(mine(record.u) || mine(record.v)) || !keep(record)) continue;
+      if (mine(record.u)) {
+        if (with_neighbours) adjacency.neighbour[cursor[record.u - lo]] = record.v;
+        adjacency.pair[cursor[record.u - lo]++] = i;
+      }
+      if (mine(record.v)) {
+        if (with_neighbours) adjacency.neighbour[cursor[record.v - lo]] = record.u;
+        adjacency.pair[cursor[record.v - lo]++] = i;
+      }
+    }
   }
   return adjacency;
 }

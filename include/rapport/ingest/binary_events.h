@@ -49,6 +49,7 @@ struct BinaryEvent {
   bool has_effort = false;
   float effort = 0;
   std::vector<uint32_t> targets;  // at most 255
+  uint64_t offset = 0;            // reading: the record's byte offset in its file
 };
 
 // Streams records to a file ("-" = standard output) through a large buffer. Close() writes the
@@ -91,6 +92,13 @@ struct BinaryReadCounts {
 Result<BinaryReadCounts> ReadBinaryEvents(const std::string& path,
                                           const std::function<Status(const BinaryEvent&)>& on_event,
                                           const std::function<void(BinaryReject&&)>& on_reject);
+
+// The records of a file that start at byte offsets in [begin, end), `begin` being the offset of a
+// record (BinaryEvent::offset of an earlier read): one stretch of a file read in several.
+Result<BinaryReadCounts> ReadBinaryEventRange(
+    const std::string& path, uint64_t begin, uint64_t end,
+    const std::function<Status(const BinaryEvent&)>& on_event,
+    const std::function<void(BinaryReject&&)>& on_reject);
 
 // The same from bytes in memory (tests and the fuzzer); `name` labels errors.
 Result<BinaryReadCounts> ReadBinaryBuffer(std::string_view data, const std::string& name,

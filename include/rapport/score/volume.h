@@ -37,6 +37,8 @@ class VolumeAccumulator {
  public:
   VolumeAccumulator(size_t person_count, const VolumeConfig& config, double as_of);
   void Add(double time, PersonIndex actor, Kind kind, std::span<const PersonIndex> targets);
+  // Whether an event at `time` counts (Add ignores the others).
+  bool Counts(double time) const { return time >= window_start_ && time <= as_of_; }
   std::vector<VolumeComponents> Finish() &&;
 
  private:
