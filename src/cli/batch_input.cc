@@ -1,7 +1,8 @@
 // The batch path of `score --input FILE...`: events straight from files to scoring, without the
 // store. Binary event files (.bin, ingest/binary_events.h) stream: a first pass finds the newest
-// time (the default as_of) and the number of people, a second feeds each event to the pair and
-// volume aggregators without keeping it, so memory holds contacts and pairs, never the events.
+// time (the default as_of), the number of people and the chunks, a second reads the chunks in
+// parallel into the pair aggregator without keeping the events, so memory holds contacts and
+// pairs, never the events.
 // Any other format goes through its reader into an EventLog, identities becoming people one to
 // one (no identity resolution: that is the store's job). Rejected records are counted and the
 // first is shown, as in `import`.
@@ -21,7 +22,6 @@
 #include "rapport/score/volume.h"
 
 namespace rapport::cli {
-
 namespace {
 
 // A stretch of one input file that one thread reads in pass 2, with the census of its contacts:
@@ -115,7 +115,7 @@ Result<StreamedBatch> StreamBinaryInputs(const std::vector<std::string>& paths,
   fmt::print(stderr, "scanned {} events among {} people in {} file(s) in {:.1f} s\n", events,
              people, paths.size(), seconds_since());
 
-  // Pass 2: the chunks in parallel, each into its own pair aggregator (sized by its census);
+  // Pass 2: the chunks in parallel, each into its slices of the pair aggregator's partitions;
   // every event at or before as_of counts.
   StreamedBatch batch;
   batch.as_of = as_of.value_or(newest);

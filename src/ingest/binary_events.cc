@@ -8,7 +8,6 @@
 #include <cstring>
 #include <limits>
 #include <memory>
-#include <numeric>
 #include <utility>
 
 namespace rapport::ingest {
@@ -18,7 +17,6 @@ static_assert(std::endian::native == std::endian::little, "the binary format is 
 
 constexpr size_t kFixedRecordBytes = 8 + 4 + 4 + 4 + 4;  // time, actor, 4 bytes, duration, valence
 constexpr size_t kBufferBytes = size_t{16} << 20;
-constexpr size_t kKeptRejects = 1000;
 
 template <typename T>
 void Put(std::vector<char>& out, T value) {
@@ -268,73 +266,6 @@ Result<BinaryReadCounts> ReadBinaryBuffer(std::string_view data, const std::stri
   if (file == nullptr) return IoError(name + ": cannot read the buffer");
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> closer(file, &std::fclose);
   return ReadFrom(file, name, on_event, on_reject, nullptr, data.size());
-}
-
-Result<BinaryLog> ReadBinaryEventLog(const std::string& path) {
-  BinaryLog result;
-  EventLog& log = result.log;
-  uint32_t max_person = 0;
-  bool any = false, sorted = true;
-  double last_time = -std::numeric_limits<double>::infinity();
-  std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (file == nullptr) return NotFound(fmt::format("{}: cannot open", path));
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> closer(file, &std::fclose);
-  uint64_t expected = 0;
-  bool reserved = false;
-  std::fseek(file, 0, SEEK_END);
-  const auto file_bytes = static_cast<uint64_t>(std::max(0L, std::ftell(file)));
-  std::fseek(file, 0, SEEK_SET);
-  RAPPORT_ASSIGN_OR_RETURN(
-      result.counts,
-      ReadFrom(
-          file, path,
-          [&](const BinaryEvent& event) {
-            if (!reserved) {
-              reserved = true;
-              // Never trust the header beyond what the file could hold (24 bytes a record).
-              expected = std::min<uint64_t>(expected, file_bytes / kFixedRecordBytes);
-              // The header's count (when the writer could patch it) sizes every column once.
-              for (auto* column : {&log.time, &log.duration, &log.effort_override, &log.valence}) {
-                column->reserve(expected);
-              }
-              log.event_id.reserve(expected);
-              log.target_offset.reserve(expected + 1);
-              log.actor.reserve(expected);
-              log.targets.reserve(expected);
-              log.channel.reserve(expected);
-              log.kind.reserve(expected);
-              log.is_private.reserve(expected);
-            }
-            AppendEvent(log, event);
-            max_person = std::max(max_person, event.actor);
-            for (uint32_t target : event.targets) max_person = std::max(max_person, target);
-            any = true;
-            sorted = sorted && event.time >= last_time;
-            last_time = event.time;
-            return Status::Ok();
-          },
-          [&result](BinaryReject&& reject) {
-            if (result.rejects.size() < kKeptRejects) result.rejects.push_back(std::move(reject));
-          },
-          &expected, 0));
-  const size_t people = any ? size_t{max_person} + 1 : 0;
-  log.person_id.resize(people);
-  std::iota(log.person_id.begin(), log.person_id.end(), int64_t{0});
-  log.person_name.resize(people);
-  for (size_t p = 0; p < people; ++p) log.person_name[p] = std::to_string(p);
-  if (!sorted) {
-    // Rebuild every column in time order (stable: equal times keep file order).
-    std::vector<uint32_t> order(log.time.size());
-    std::iota(order.begin(), order.end(), 0u);
-    std::stable_sort(order.begin(), order.end(),
-                     [&log](uint32_t a, uint32_t b) { return log.time[a] < log.time[b]; });
-    EventLog in_order;
-    in_order.person_id = std::move(log.person_id);
-    in_order.person_name = std::move(log.person_name);
-    for (uint32_t e : order) in_order.AppendFrom(log, e);
-    log = std::move(in_order);
-  }
-  return result;
 }
 
 void AppendEvent(EventLog& log, const BinaryEvent& event) {

@@ -144,18 +144,46 @@ TEST(BinaryEventsTest, AWrongMagicOrVersionFailsTheWholeFile) {
   EXPECT_NE(version.status().message().find("version 9"), std::string::npos);
 }
 
-TEST(BinaryEventsTest, TheEventLogIsSortedAndNumberedByPerson) {
-  const std::string path = WriteEvents(
-      "unsorted.bin", {MakeEvent(30, 5, {1}), MakeEvent(10, 1, {5, 2}), MakeEvent(20, 2, {1})});
-  Result<BinaryLog> loaded = ReadBinaryEventLog(path);
-  ASSERT_TRUE(loaded.ok());
-  const EventLog& log = loaded->log;
-  EXPECT_EQ(log.person_count(), 6u);  // numbers 0..5
-  EXPECT_EQ(log.person_name[5], "5");
-  EXPECT_EQ(log.time, (std::vector<double>{10, 20, 30}));
-  EXPECT_EQ(log.actor, (std::vector<PersonIndex>{1, 2, 5}));
-  EXPECT_EQ(log.target_offset, (std::vector<uint64_t>{0, 2, 3, 4}));
-  EXPECT_EQ(log.targets, (std::vector<PersonIndex>{5, 2, 1, 1}));
+TEST(BinaryEventsTest, ARangeReadsTheRecordsThatStartInIt) {
+  // Record sizes: 28, 36 (an effort override and two targets), 28, 28 bytes.
+  BinaryEvent with_effort = MakeEvent(20, 2, {1, 3});
+  with_effort.has_effort = true;
+  with_effort.effort = 2.5f;
+  const std::string path = WriteEvents("range.bin", {MakeEvent(10, 1, {2}), with_effort,
+                                                     MakeEvent(30, 3, {1}), MakeEvent(40, 4, {5})});
+  std::vector<uint64_t> offsets;
+  ASSERT_TRUE(ReadBinaryEvents(
+                  path,
+                  [&](const BinaryEvent& event) {
+                    offsets.push_back(event.offset);
+                    return Status::Ok();
+                  },
+                  [](BinaryReject&&) { ADD_FAILURE(); })
+                  .ok());
+  EXPECT_EQ(offsets, (std::vector<uint64_t>{32, 60, 96, 124}));
+  // From the second record up to the fourth: the second and the third.
+  std::vector<double> times;
+  Result<BinaryReadCounts> counts = ReadBinaryEventRange(
+      path, offsets[1], offsets[3],
+      [&](const BinaryEvent& event) {
+        times.push_back(event.time);
+        return Status::Ok();
+      },
+      [](BinaryReject&&) { ADD_FAILURE(); });
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ(times, (std::vector<double>{20, 30}));
+  EXPECT_EQ(counts->accepted, 2u);
+  // An open end reads to the end of the file.
+  times.clear();
+  ASSERT_TRUE(ReadBinaryEventRange(
+                  path, offsets[2], UINT64_MAX,
+                  [&](const BinaryEvent& event) {
+                    times.push_back(event.time);
+                    return Status::Ok();
+                  },
+                  [](BinaryReject&&) { ADD_FAILURE(); })
+                  .ok());
+  EXPECT_EQ(times, (std::vector<double>{30, 40}));
 }
 
 TEST(BinaryEventsTest, ReadFileDetectsAndReadsTheFormatWithNumbersAsIdentities) {

@@ -1,6 +1,6 @@
 // The compact binary event format (.bin) of batch runs: `rapport gen` writes it, `rapport score
-// --input` reads it straight into an EventLog without the store, and `rapport import` accepts it
-// like any other format. docs/formats.md documents the layout:
+// --input` streams it into aggregation without the store (in parallel chunks: see
+// ReadBinaryEventRange), and `rapport import` accepts it like any other format. docs/formats.md documents the layout:
 //
 //   header, 32 bytes:  "RAPBIN01"  u32 version = 1  u32 header size = 32
 //                      u64 event count (0 = unknown: read to the end)  u64 reserved = 0
@@ -9,7 +9,8 @@
 //   flags:             1 = private, 2 = effort override present
 //
 // All little-endian. People are numbered 0 .. 2^32 - 2; a single-target event takes 28 bytes.
-// Records need not be time-sorted (the reader sorts), but the generator writes them in order.
+// Records need not be time-sorted (scoring orders each pair's contacts by time), but the
+// generator writes them in order.
 //
 // Bad input: a record with an unknown channel or kind, a non-finite time, or a target equal to
 // the actor is rejected (counted, with its byte offset) and reading goes on with the next record;
@@ -104,15 +105,6 @@ Result<BinaryReadCounts> ReadBinaryEventRange(
 Result<BinaryReadCounts> ReadBinaryBuffer(std::string_view data, const std::string& name,
                                           const std::function<Status(const BinaryEvent&)>& on_event,
                                           const std::function<void(BinaryReject&&)>& on_reject);
-
-// The batch path: the whole file as an EventLog whose person index is the file's person number
-// (person_id = the number, person_name = its decimal form), sorted by time. Rejects as above.
-struct BinaryLog {
-  EventLog log;
-  BinaryReadCounts counts;
-  std::vector<BinaryReject> rejects;  // the first 1,000; counts.rejected has them all
-};
-Result<BinaryLog> ReadBinaryEventLog(const std::string& path);
 
 // Appends one event to the columns of `log` (people untouched; event_id = its position + 1).
 void AppendEvent(EventLog& log, const BinaryEvent& event);
