@@ -133,10 +133,7 @@ PairAggregator::PairAggregator(size_t person_count, const EffortConfig& effort, 
   partition_shift_ = 2 * person_bits_ - partition_bits;
   partitions_.resize(size_t{1} << partition_bits);
   const int people_shift = person_bits_ - partition_bits - Census::kBlockBits;
-  for (Partition& partition : partitions_) {
-    partition.slice_begin.assign(chunks.size() + 1, 0);
-    partition.filled.assign(chunks.size(), 0);
-  }
+  for (Partition& partition : partitions_) partition.slice_begin.assign(chunks.size() + 1, 0);
   for (size_t c = 0; c < chunks.size(); ++c) {
     const std::vector<uint64_t>& by_block = chunks[c].contacts_by_block_;
     for (size_t block = 0; block < by_block.size(); ++block) {
@@ -151,6 +148,10 @@ PairAggregator::PairAggregator(size_t person_count, const EffortConfig& effort, 
     }
     // Not initialised: every contact is written before it is read.
     partition.contacts.reset(new PackedContact[partition.slice_begin.back()]);
+  }
+  next_.assign(chunks.size(), std::vector<uint64_t>(partitions_.size()));
+  for (size_t c = 0; c < chunks.size(); ++c) {
+    for (size_t p = 0; p < partitions_.size(); ++p) next_[c][p] = partitions_[p].slice_begin[c];
   }
 }
 
@@ -171,8 +172,9 @@ void PairAggregator::Add(size_t chunk, const EventContacts& event) {
     const PersonIndex u = std::min(event.actor, target), v = std::max(event.actor, target);
     contact.key = (uint64_t{u} << person_bits_) | v;
     contact.flags = common | (event.actor == u ? kFromU : 0);
-    Partition& partition = partitions_[contact.key >> partition_shift_];
-    const uint64_t at = partition.slice_begin[chunk] + partition.filled[chunk]++;
+    const size_t p = contact.key >> partition_shift_;
+    Partition& partition = partitions_[p];
+    const uint64_t at = next_[chunk][p]++;
     if (at >= partition.slice_begin[chunk + 1]) {
       std::fprintf(stderr, "PairAggregator: chunk %zu adds more contacts than its census\n", chunk);
       std::abort();
@@ -183,21 +185,24 @@ void PairAggregator::Add(size_t chunk, const EventContacts& event) {
 
 uint64_t PairAggregator::contact_count() const {
   uint64_t count = 0;
-  for (const Partition& partition : partitions_) {
-    for (const uint64_t filled : partition.filled) count += filled;
+  for (size_t c = 0; c < next_.size(); ++c) {
+    for (size_t p = 0; p < partitions_.size(); ++p) {
+      count += next_[c][p] - partitions_[p].slice_begin[c];
+    }
   }
   return count;
 }
 
-uint64_t PairAggregator::Compact(Partition& partition) {
+uint64_t PairAggregator::Compact(size_t p) {
+  Partition& partition = partitions_[p];
   uint64_t end = 0;
-  for (size_t c = 0; c < partition.filled.size(); ++c) {
+  for (size_t c = 0; c < next_.size(); ++c) {
+    const uint64_t filled = next_[c][p] - partition.slice_begin[c];
     PackedContact* from = partition.contacts.get() + partition.slice_begin[c];
     if (partition.contacts.get() + end != from) {
-      std::memmove(partition.contacts.get() + end, from,
-                   partition.filled[c] * sizeof(PackedContact));
+      std::memmove(partition.contacts.get() + end, from, filled * sizeof(PackedContact));
     }
-    end += partition.filled[c];
+    end += filled;
   }
   return end;
 }
@@ -254,7 +259,7 @@ PairTable PairAggregator::Finish() && {
     std::vector<PackedContact> scratch;
 #pragma omp for schedule(dynamic, 1)
     for (int64_t p = 0; p < partition_count; ++p) {
-      contact_count[p] = Compact(partitions_[p]);
+      contact_count[p] = Compact(static_cast<size_t>(p));
       const std::span contacts(partitions_[p].contacts.get(), contact_count[p]);
       SortByKey(contacts, scratch);
       for (size_t i = 0; i < contacts.size(); ++i) {

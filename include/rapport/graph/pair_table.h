@@ -169,12 +169,11 @@ class PairAggregator {
   struct Partition {
     std::unique_ptr<PackedContact[]> contacts;
     std::vector<uint64_t> slice_begin;  // chunks + 1 entries
-    std::vector<uint64_t> filled;       // per chunk
   };
   static void SortByKey(std::span<PackedContact> contacts, std::vector<PackedContact>& scratch);
   static ContactFacts Unpack(const PackedContact& contact);
-  // Closes the gaps that under-filled slices left; returns the partition's contact count.
-  static uint64_t Compact(Partition& partition);
+  // Closes the gaps that under-filled slices of partition p left; returns its contact count.
+  uint64_t Compact(size_t p);
 
   size_t person_count_;
   EffortConfig effort_;
@@ -182,6 +181,9 @@ class PairAggregator {
   double as_of_;
   int person_bits_ = 1, partition_shift_ = 0;
   std::vector<Partition> partitions_;
+  // next_[c][p]: where chunk c writes its next contact in partition p (each chunk's cursors
+  // together, apart from the other chunks').
+  std::vector<std::vector<uint64_t>> next_;
 };
 
 // The index of the record of the pair {a, b} (either order), or nullopt when they never met.
