@@ -176,13 +176,13 @@ Status WriteScoreDirectory(const score::ScoreRun& run, std::span<const int64_t> 
                               person.volume.raw, person.rapport.raw, person.rapport.standing,
                               person.ties, person.rapport.strong_ties});
       }));
-  RAPPORT_RETURN_IF_ERROR(WriteRows(
-      staging + "/" + PartFileName("ties", 0), TiesCsvHeader(), run.pairs.pairs.size(),
-      [&run, person_id](std::string& out, size_t i) {
-        const graph::PairRecord& record = run.pairs.pairs[i];
-        AppendTieRow(out, {person_id[record.u], person_id[record.v], record.count[0],
-                           record.count[1], run.ties.strength[i], run.warmth[i]});
-      }));
+  RAPPORT_RETURN_IF_ERROR(
+      WriteRows(staging + "/" + PartFileName("ties", 0), TiesCsvHeader(), run.pairs.pairs.size(),
+                [&run, person_id](std::string& out, size_t i) {
+                  const graph::PairRecord& record = run.pairs.pairs[i];
+                  AppendTieRow(out, {person_id[record.u], person_id[record.v], record.count[0],
+                                     record.count[1], run.ties.strength[i], run.warmth[i]});
+                }));
   ScoreSummary summary;
   summary.as_of = run.as_of;
   summary.events = events;

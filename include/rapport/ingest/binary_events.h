@@ -1,6 +1,7 @@
 // The compact binary event format (.bin) of batch runs: `rapport gen` writes it, `rapport score
 // --input` streams it into aggregation without the store (in parallel chunks: see
-// ReadBinaryEventRange), and `rapport import` accepts it like any other format. docs/formats.md documents the layout:
+// ReadBinaryEventRange), and `rapport import` accepts it like any other format. docs/formats.md
+// documents the layout:
 //
 //   header, 32 bytes:  "RAPBIN01"  u32 version = 1  u32 header size = 32
 //                      u64 event count (0 = unknown: read to the end)  u64 reserved = 0
