@@ -18,10 +18,10 @@ struct ForgetArgs {
 void PrintCounts(const store::ForgetCounts& counts, int64_t rejects_lines,
                  const std::string& rejects_path) {
   const std::pair<const char*, int64_t> deleted[] = {
-      {"events", counts.events},         {"event_targets", counts.event_targets},
-      {"identities", counts.identities}, {"merges", counts.merges},
-      {"scores", counts.scores},         {"meta (owner mark)", counts.meta},
-      {"people", counts.people}};
+      {"events", counts.events},          {"event_targets", counts.event_targets},
+      {"identities", counts.identities},  {"merges", counts.merges},
+      {"scores", counts.scores},          {"score_checkpoint", counts.checkpoints},
+      {"meta (owner mark)", counts.meta}, {"people", counts.people}};
   for (const auto& [table, count] : deleted) fmt::print("  {:<28} {:>8}\n", table, count);
   fmt::print("in rows that remain, where the text named them:\n");
   const std::pair<const char*, int64_t> rewritten[] = {

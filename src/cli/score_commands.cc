@@ -1,5 +1,6 @@
 // The commands that read scores: score, ties, explain, cooling, history.
 #include <fmt/format.h>
+#include <malloc.h>
 
 #include <algorithm>
 #include <chrono>
@@ -15,6 +16,7 @@
 #include "rapport/report/score_files.h"
 #include "rapport/score/cooling.h"
 #include "rapport/score/history.h"
+#include "rapport/score/incremental.h"
 
 namespace rapport::cli {
 namespace {
@@ -31,6 +33,7 @@ struct ViewArgs {
   std::vector<std::string> inputs;  // score --input: the batch path, no store
   std::string input_format = "auto";
   std::string out_dir;  // score --input --out: the score directory (report/score_files.h)
+  bool full = false;    // score: from every event, not from the checkpoint
 };
 
 void AddViewOptions(CLI::App* command, ViewArgs& args) {
@@ -116,6 +119,95 @@ int RunBatchScore(const GlobalOptions& global, const ViewArgs& args, report::Out
   return kExitOk;
 }
 
+// `score` on the store: continues the checkpoint the last scoring left when the store and the
+// configuration still match it (incremental scoring: only the events after its anchor are read),
+// else scores from every event; either way it leaves a checkpoint for the next run. Says which
+// on stderr.
+struct StoreScoring {
+  std::unique_ptr<store::Store> store;
+  score::ScoreRun run;
+};
+
+Result<StoreScoring> ScoreStore(const GlobalOptions& global, const ViewArgs& args) {
+  const auto begin = std::chrono::steady_clock::now();
+  // Freed buffers (the checkpoint's bytes, the last checkpoint once continued) stay in the heap
+  // for the next ones instead of going back to the kernel: first touches of fresh memory cost
+  // more than the scoring itself at this size (docs/BENCHMARKS.md).
+  mallopt(M_MMAP_THRESHOLD, 1 << 30);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+  StoreScoring scoring;
+  RAPPORT_ASSIGN_OR_RETURN(Config config, EffectiveConfig(global));
+  RAPPORT_ASSIGN_OR_RETURN(scoring.store, OpenStore(global));
+  store::Store& store = *scoring.store;
+  RAPPORT_ASSIGN_OR_RETURN(double as_of, ResolveAsOf(store, args.as_of));
+  const std::string settings = ConfigToToml(config);
+
+  // Why the stored checkpoint cannot be continued, when it cannot.
+  std::string stale;
+  RAPPORT_ASSIGN_OR_RETURN(std::optional<store::StoredCheckpoint> stored, store.LoadCheckpoint());
+  score::ScoreCheckpoint checkpoint;
+  if (!stored) {
+    stale = "no checkpoint yet";
+  } else if (!stored->unusable.empty()) {
+    stale = "the checkpoint cannot be used: " + stored->unusable;
+  } else if (stored->settings != settings) {
+    stale = "the scoring configuration changed since the checkpoint";
+  } else {
+    RAPPORT_ASSIGN_OR_RETURN(stale, store.ChangesSinceCheckpoint(*stored));
+  }
+  if (stale.empty() && !args.full) {
+    Result<score::ScoreCheckpoint> parsed = score::ParseCheckpoint(stored->data);
+    std::string().swap(stored->data);
+    if (parsed.ok()) {
+      checkpoint = std::move(*parsed);
+    } else {
+      stale = parsed.status().message();
+    }
+  }
+  EventLog log;
+  std::string from_every_event = args.full ? "--full" : stale;
+  if (from_every_event.empty()) {
+    RAPPORT_ASSIGN_OR_RETURN(log, store.LoadEventLog(as_of, checkpoint.anchor()));
+    from_every_event = score::WhyNotContinue(checkpoint, config.tie, as_of, log.person_id);
+  }
+  const bool incremental = from_every_event.empty();
+  if (!incremental) {
+    RAPPORT_ASSIGN_OR_RETURN(log, store.LoadEventLog(as_of));
+  }
+
+  score::ScoreCheckpoint next;
+  next.pairs.anchor = score::CheckpointAnchor(config.tie, as_of);
+  score::EventAggregates aggregates =
+      score::AggregateEvents(log, config, as_of, incremental ? &checkpoint : nullptr, &next);
+  const double resumed_anchor = checkpoint.anchor();
+  checkpoint = score::ScoreCheckpoint();
+  scoring.run = score::ScoreAggregates(std::move(aggregates), {log.person_id, log.person_name},
+                                       config, as_of, {}, /*keep_features=*/false);
+  // The new checkpoint, unless a valid one anchored later stays (after a scoring as of an
+  // earlier date).
+  if (!stale.empty() || next.anchor() >= stored->anchor) {
+    store::StoredCheckpoint save;
+    save.anchor = next.anchor();
+    save.settings = settings;
+    save.last_event_id = incremental ? stored->last_event_id : 0;
+    for (const int64_t id : log.event_id) save.last_event_id = std::max(save.last_event_id, id);
+    save.data = score::SerializeCheckpoint(next);
+    RAPPORT_RETURN_IF_ERROR(store.SaveCheckpoint(save));
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  if (incremental) {
+    fmt::print(stderr,
+               "scored incrementally in {:.2f} s: read the {} event(s) after the checkpoint of "
+               "{} (`--full` reads every event)\n",
+               seconds, log.event_count(), FormatDate(resumed_anchor));
+  } else {
+    fmt::print(stderr, "scored from all {} event(s) in {:.2f} s ({})\n", log.event_count(), seconds,
+               from_every_event);
+  }
+  return scoring;
+}
+
 int RunScore(const GlobalOptions& global, const ViewArgs& args) {
   Result<report::OutputFormat> format = report::ParseOutputFormat(args.format);
   if (!format.ok()) return Fail(format.status());
@@ -124,7 +216,7 @@ int RunScore(const GlobalOptions& global, const ViewArgs& args) {
     return Fail(InvalidArgument(
         "--out writes the score directory of a batch run: give the files with --input"));
   }
-  Result<Scored> scored = OpenAndScore(global, args.as_of);
+  Result<StoreScoring> scored = ScoreStore(global, args);
   if (!scored.ok()) return Fail(scored.status());
   const score::ScoreRun& run = scored->run;
   // Every score run is recorded in the store (the scores table), for audit and for scripts.
@@ -262,6 +354,9 @@ void AddScoreCommands(CLI::App& app, const GlobalOptions& global, int* exit_code
     command->add_option("--out", args->out_dir,
                         "With --input: also write every score and tie strength to this directory "
                         "(the layout rapport-mpi writes; docs/formats.md)");
+    command->add_flag("--full", args->full,
+                      "Score the store from every event, not incrementally from the checkpoint "
+                      "the last scoring left (the results are the same up to rounding)");
     command->callback([&global, args, exit_code] { *exit_code = RunScore(global, *args); });
   }
   {

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <utility>
 
 #include "rapport/core/time.h"
@@ -84,6 +85,44 @@ void PairFolder::Add(const ContactFacts& c) {
   if (before < kActiveWeekEffort && week_effort_ >= kActiveWeekEffort) ++record.active_weeks;
 }
 
+PairFolder PairFolder::Resume(const PairState& state, const Decay& decay, double anchor,
+                              double as_of) {
+  PairFolder folder(decay, as_of, state.record.u, state.record.v);
+  folder.record_ = state.record;
+  folder.ScaleDecayedSums(std::exp(-folder.decay_rate_ * (as_of - anchor)));
+  folder.record_.recent_effort = 0;
+  // Every earlier contact is before the hold window: R at its start comes from them and the
+  // contacts added before it.
+  folder.recent_sum_ = state.recent_sum * std::exp(-folder.recent_decay_rate_ * (as_of - anchor));
+  folder.recent_before_hold_ = folder.recent_sum_;
+  folder.empty_ = false;
+  folder.last_day_ = state.last_day;
+  folder.last_week_ = state.last_week;
+  folder.week_effort_ = state.week_effort;
+  return folder;
+}
+
+PairState PairFolder::PauseAt(double anchor) const {
+  PairFolder paused = *this;
+  paused.ScaleDecayedSums(std::exp(decay_rate_ * (as_of_ - anchor)));
+  PairState state;
+  state.record = paused.record_;
+  state.record.recent_effort = 0;
+  state.recent_sum = recent_sum_ * std::exp(recent_decay_rate_ * (as_of_ - anchor));
+  state.last_day = last_day_;
+  state.last_week = last_week_;
+  state.week_effort = week_effort_;
+  return state;
+}
+
+void PairFolder::ScaleDecayedSums(double factor) {
+  record_.effort[0] *= factor;
+  record_.effort[1] *= factor;
+  record_.negative_effort *= factor;
+  record_.private_effort *= factor;
+  record_.favour_effort *= factor;
+}
+
 PairRecord PairFolder::Finish() {
   // R at the start of the hold window, when the contacts before it outweigh those in it.
   record_.recent_effort =
@@ -93,23 +132,30 @@ PairRecord PairFolder::Finish() {
 }
 
 PairTable AggregatePairs(const EventLog& log, const EffortConfig& effort, const Decay& decay,
-                         double as_of) {
-  // Events are time-sorted: those at or before as_of are a prefix, read as one chunk.
+                         double as_of, IncrementalFold incremental) {
+  // Events are time-sorted: those at or before as_of (and after the resumed anchor) are one
+  // stretch, read as one chunk.
   const auto event_end = static_cast<size_t>(
       std::upper_bound(log.time.begin(), log.time.end(), as_of) - log.time.begin());
+  const size_t event_begin =
+      incremental.resume == nullptr
+          ? 0
+          : static_cast<size_t>(std::upper_bound(log.time.begin(), log.time.begin() + event_end,
+                                                 incremental.resume->anchor) -
+                                log.time.begin());
   auto targets_of = [&log](size_t e) {
     const uint64_t first = log.target_offset[e], end = log.target_offset[e + 1];
     return std::span(log.targets).subspan(first, end - first);
   };
   PairAggregator::Census census;
-  for (size_t e = 0; e < event_end; ++e) census.Add(log.actor[e], targets_of(e));
+  for (size_t e = event_begin; e < event_end; ++e) census.Add(log.actor[e], targets_of(e));
   PairAggregator aggregator(log.person_count(), effort, decay, as_of, {&census, 1});
-  for (size_t e = 0; e < event_end; ++e) {
+  for (size_t e = event_begin; e < event_end; ++e) {
     aggregator.Add(0,
                    {log.time[e], log.actor[e], log.kind[e], log.channel[e], log.is_private[e] != 0,
                     log.duration[e], log.effort_override[e], log.valence[e], targets_of(e)});
   }
-  return std::move(aggregator).Finish();
+  return std::move(aggregator).Finish(incremental);
 }
 
 void PairAggregator::Census::Add(PersonIndex actor, std::span<const PersonIndex> targets) {
@@ -247,7 +293,7 @@ ContactFacts PairAggregator::Unpack(const PackedContact& contact) {
   return facts;
 }
 
-PairTable PairAggregator::Finish() && {
+PairTable PairAggregator::Finish(IncrementalFold incremental) && {
   PairTable table;
   table.person_count = person_count_;
   // 1. Each partition's slices closed up, then grouped by pair, partitions in parallel; count
@@ -269,12 +315,33 @@ PairTable PairAggregator::Finish() && {
   }
   size_t total = 0;
   for (const size_t count : pair_count) total += count;
+  if (incremental.resume != nullptr) total += incremental.resume->pairs.size();
   table.pairs.reserve(total);
 
   // 2. Partition after partition (their pairs follow one another in (u, v) order), each pair
-  // folded independently in parallel; the partition is freed once folded.
+  // folded independently in parallel; the partition is freed once folded. A pair is a group of
+  // contacts, a state of the checkpoint resumed, or both.
   const uint64_t v_mask = (uint64_t{1} << person_bits_) - 1;
+  const auto key_of = [this](const PairRecord& record) {
+    return (uint64_t{record.u} << person_bits_) | record.v;
+  };
+  static constexpr size_t kNone = std::numeric_limits<size_t>::max();
+  struct Pair {
+    size_t group = kNone;  // index into group_start
+    size_t state = kNone;  // index into the resumed checkpoint's pairs
+  };
+  const std::vector<PairState> no_states;
+  const std::vector<PairState>& resumed =
+      incremental.resume != nullptr ? incremental.resume->pairs : no_states;
+  size_t resumed_end = 0;
   std::vector<size_t> group_start;
+  std::vector<Pair> pairs;
+  // The paused folds at the index of their pair (at most `total` pairs), then closed up.
+  std::vector<uint8_t> is_paused;
+  if (incremental.pause != nullptr) {
+    incremental.pause->pairs.resize(total);
+    is_paused.assign(total, 0);
+  }
   for (size_t p = 0; p < partitions_.size(); ++p) {
     const std::span contacts(partitions_[p].contacts.get(), contact_count[p]);
     group_start.clear();
@@ -282,24 +349,67 @@ PairTable PairAggregator::Finish() && {
       if (i == 0 || contacts[i].key != contacts[i - 1].key) group_start.push_back(i);
     }
     group_start.push_back(contacts.size());
+    // The union of this partition's groups and checkpoint states, in key order.
+    const size_t resumed_begin = resumed_end;
+    while (resumed_end < resumed.size() &&
+           key_of(resumed[resumed_end].record) >> partition_shift_ == p) {
+      ++resumed_end;
+    }
+    pairs.clear();
+    for (size_t g = 0, s = resumed_begin; g + 1 < group_start.size() || s < resumed_end;) {
+      const uint64_t group_key =
+          g + 1 < group_start.size() ? contacts[group_start[g]].key : UINT64_MAX;
+      const uint64_t state_key = s < resumed_end ? key_of(resumed[s].record) : UINT64_MAX;
+      Pair pair;
+      if (group_key <= state_key) pair.group = g++;
+      if (state_key <= group_key) pair.state = s++;
+      pairs.push_back(pair);
+    }
     const size_t first_pair = table.pairs.size();
-    const auto groups = static_cast<int64_t>(group_start.size() - 1);
-    table.pairs.resize(first_pair + static_cast<size_t>(groups));
-#pragma omp parallel for schedule(dynamic, 4096) if (groups > 20000)
-    for (int64_t g = 0; g < groups; ++g) {
-      const auto begin = contacts.begin() + static_cast<int64_t>(group_start[g]);
-      const auto end = contacts.begin() + static_cast<int64_t>(group_start[g + 1]);
+    const auto count = static_cast<int64_t>(pairs.size());
+    table.pairs.resize(first_pair + pairs.size());
+#pragma omp parallel for schedule(dynamic, 4096) if (count > 20000)
+    for (int64_t i = 0; i < count; ++i) {
+      const Pair pair = pairs[static_cast<size_t>(i)];
+      auto begin = contacts.begin(), end = contacts.begin();
+      if (pair.group != kNone) {
+        begin = contacts.begin() + static_cast<int64_t>(group_start[pair.group]);
+        end = contacts.begin() + static_cast<int64_t>(group_start[pair.group + 1]);
+      }
       const auto by_time = [](const PackedContact& a, const PackedContact& b) {
         return a.time < b.time;
       };
       if (!std::is_sorted(begin, end, by_time)) std::stable_sort(begin, end, by_time);
-      const uint64_t key = begin->key;
-      PairFolder folder(decay_, as_of_, static_cast<PersonIndex>(key >> person_bits_),
-                        static_cast<PersonIndex>(key & v_mask));
-      for (auto c = begin; c != end; ++c) folder.Add(Unpack(*c));
-      table.pairs[first_pair + static_cast<size_t>(g)] = folder.Finish();
+      PairFolder folder =
+          pair.state != kNone
+              ? PairFolder::Resume(resumed[pair.state], decay_, incremental.resume->anchor, as_of_)
+              : PairFolder(decay_, as_of_, static_cast<PersonIndex>(begin->key >> person_bits_),
+                           static_cast<PersonIndex>(begin->key & v_mask));
+      bool pause_pending = incremental.pause != nullptr;
+      const auto pause = [&] {
+        if (!folder.empty()) {
+          const size_t at = first_pair + static_cast<size_t>(i);
+          incremental.pause->pairs[at] = folder.PauseAt(incremental.pause->anchor);
+          is_paused[at] = 1;
+        }
+        pause_pending = false;
+      };
+      for (auto c = begin; c != end; ++c) {
+        if (pause_pending && c->time > incremental.pause->anchor) pause();
+        folder.Add(Unpack(*c));
+      }
+      if (pause_pending) pause();
+      table.pairs[first_pair + static_cast<size_t>(i)] = folder.Finish();
     }
     partitions_[p] = Partition();
+  }
+  if (incremental.pause != nullptr) {
+    std::vector<PairState>& states = incremental.pause->pairs;
+    size_t kept = 0;
+    for (size_t i = 0; i < table.pairs.size(); ++i) {
+      if (is_paused[i] != 0) states[kept++] = states[i];
+    }
+    states.resize(kept);
   }
   return table;
 }

@@ -7,6 +7,7 @@
 #include <span>
 
 #include "rapport/core/time.h"
+#include "rapport/score/incremental.h"
 #include "rapport/score/propagation.h"
 
 namespace rapport::score {
@@ -158,18 +159,8 @@ void PermuteInPlace(std::vector<PersonScore>& people, std::vector<uint32_t>& sou
 ScoreRun ScoreEvents(const EventLog& log, const Config& config, double as_of,
                      const StageCallback& on_stage, bool keep_features) {
   StageClock clock(on_stage);
-  EventAggregates aggregates;
-  aggregates.pairs = graph::AggregatePairs(log, config.effort, DecayOf(config.tie), as_of);
-  clock.Done("aggregate pairs");
-  aggregates.volume = ComputeVolume(log, config.volume, as_of);
-  aggregates.active.assign(log.person_count(), 0);
-  for (size_t e = 0; e < log.event_count() && log.time[e] <= as_of; ++e) {
-    aggregates.active[log.actor[e]] = 1;
-    for (uint64_t t = log.target_offset[e]; t < log.target_offset[e + 1]; ++t) {
-      aggregates.active[log.targets[t]] = 1;
-    }
-  }
-  clock.Done("volume");
+  EventAggregates aggregates = AggregateEvents(log, config, as_of);
+  clock.Done("aggregate pairs and volume");
   return ScoreAggregates(std::move(aggregates), {log.person_id, log.person_name}, config, as_of,
                          on_stage, keep_features);
 }

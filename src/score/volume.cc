@@ -7,17 +7,6 @@
 
 namespace rapport::score {
 
-std::vector<VolumeComponents> ComputeVolume(const EventLog& log, const VolumeConfig& config,
-                                            double as_of) {
-  VolumeAccumulator accumulator(log.person_count(), config, as_of);
-  for (size_t e = 0; e < log.event_count() && log.time[e] <= as_of; ++e) {
-    const uint64_t first = log.target_offset[e], end = log.target_offset[e + 1];
-    accumulator.Add(log.time[e], log.actor[e], log.kind[e],
-                    std::span(log.targets).subspan(first, end - first));
-  }
-  return std::move(accumulator).Finish();
-}
-
 VolumeAccumulator::VolumeAccumulator(size_t person_count, const VolumeConfig& config, double as_of)
     : config_(config),
       as_of_(as_of),

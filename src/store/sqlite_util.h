@@ -53,6 +53,10 @@ class Statement {
     sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
     return *this;
   }
+  Statement& BindBlob(int index, std::string_view value) {
+    sqlite3_bind_blob64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT);
+    return *this;
+  }
   Statement& BindNull(int index) {
     sqlite3_bind_null(stmt_, index);
     return *this;
@@ -82,6 +86,12 @@ class Statement {
     const unsigned char* text = sqlite3_column_text(stmt_, column);
     return text == nullptr ? std::string()
                            : std::string(reinterpret_cast<const char*>(text),
+                                         static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
+  }
+  std::string Blob(int column) const {
+    const void* blob = sqlite3_column_blob(stmt_, column);
+    return blob == nullptr ? std::string()
+                           : std::string(static_cast<const char*>(blob),
                                          static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
   }
 

@@ -1,11 +1,17 @@
 #include "rapport/store/store.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <bit>
+#include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
+#include <cstring>
 #include <limits>
 #include <numeric>
 #include <random>
@@ -14,6 +20,7 @@
 
 #include "rapport/core/identity.h"
 #include "rapport/core/text.h"
+#include "rapport/core/time.h"
 #include "sqlite_util.h"
 
 namespace rapport::store {
@@ -75,6 +82,15 @@ CREATE TABLE IF NOT EXISTS scores(
   rapport_score REAL NOT NULL,
   components TEXT NOT NULL,
   PRIMARY KEY(person_id, as_of));
+CREATE TABLE IF NOT EXISTS score_checkpoint(
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  anchor REAL NOT NULL,
+  settings TEXT NOT NULL,
+  last_event_id INTEGER NOT NULL,
+  last_identity_id INTEGER NOT NULL,
+  identities_digest INTEGER NOT NULL,
+  file_nonce INTEGER NOT NULL,
+  file_checksum INTEGER NOT NULL);
 INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '2');
 )sql";
 
@@ -277,7 +293,10 @@ Status Store::RecordImport(const std::string& path, const std::string& format, i
   return insert.Run();
 }
 
-Result<EventLog> Store::LoadEventLog(double as_of) const {
+Result<EventLog> Store::LoadEventLog(double as_of, double after) const {
+  // Every event: one scan of the table. Only the newest (incremental scoring): through the time
+  // index.
+  const bool newest_only = std::isfinite(after);
   EventLog log;
   std::unordered_map<int64_t, PersonIndex> person_index;
   {
@@ -315,13 +334,17 @@ Result<EventLog> Store::LoadEventLog(double as_of) const {
   // Events in table order (a scan, no random reads through the time index), then sorted by
   // (time, id) in memory.
   EventLog scanned;
+  const double last_time = std::isinf(as_of) ? std::numeric_limits<double>::max() : as_of;
   {
     RAPPORT_ASSIGN_OR_RETURN(
         Statement events,
-        Statement::Prepare(db_,
-                           "SELECT id, time, channel, kind, actor, private, duration, effort, "
-                           "valence FROM events NOT INDEXED WHERE time <= ?1"));
-    events.Bind(1, std::isinf(as_of) ? std::numeric_limits<double>::max() : as_of);
+        Statement::Prepare(db_, newest_only
+                                    ? "SELECT id, time, channel, kind, actor, private, duration, "
+                                      "effort, valence FROM events WHERE time <= ?1 AND time > ?2"
+                                    : "SELECT id, time, channel, kind, actor, private, duration, "
+                                      "effort, valence FROM events NOT INDEXED WHERE time <= ?1"));
+    events.Bind(1, last_time);
+    if (newest_only) events.Bind(2, after);
     while (true) {
       RAPPORT_ASSIGN_OR_RETURN(bool row, events.Step());
       if (!row) break;
@@ -367,11 +390,15 @@ Result<EventLog> Store::LoadEventLog(double as_of) const {
   scanned = EventLog();
   // The row of each event id (ids are dense), for its targets.
   constexpr uint32_t kNoRow = std::numeric_limits<uint32_t>::max();
-  int64_t max_event_id = 0;
-  for (int64_t id : log.event_id) max_event_id = std::max(max_event_id, id);
-  std::vector<uint32_t> row_of_event(static_cast<size_t>(max_event_id) + 1, kNoRow);
+  int64_t min_event_id = event_count == 0 ? 0 : log.event_id[0], max_event_id = min_event_id;
+  for (int64_t id : log.event_id) {
+    min_event_id = std::min(min_event_id, id);
+    max_event_id = std::max(max_event_id, id);
+  }
+  std::vector<uint32_t> row_of_event(static_cast<size_t>(max_event_id - min_event_id) + 1, kNoRow);
   for (size_t row = 0; row < event_count; ++row) {
-    row_of_event[static_cast<size_t>(log.event_id[row])] = static_cast<uint32_t>(row);
+    row_of_event[static_cast<size_t>(log.event_id[row] - min_event_id)] =
+        static_cast<uint32_t>(row);
   }
   // Targets: collect (row, person) pairs, then lay them out CSR by row. Several identities of
   // one person in one event count once; the actor never targets themself.
@@ -379,11 +406,15 @@ Result<EventLog> Store::LoadEventLog(double as_of) const {
   {
     RAPPORT_ASSIGN_OR_RETURN(
         Statement targets,
-        Statement::Prepare(db_, "SELECT event_id, identity_id FROM event_targets"));
+        Statement::Prepare(db_, newest_only ? "SELECT t.event_id, t.identity_id FROM events e JOIN "
+                                              "event_targets t ON t.event_id = e.id "
+                                              "WHERE e.time <= ?1 AND e.time > ?2"
+                                            : "SELECT event_id, identity_id FROM event_targets"));
+    if (newest_only) targets.Bind(1, last_time).Bind(2, after);
     while (true) {
       RAPPORT_ASSIGN_OR_RETURN(bool row, targets.Step());
       if (!row) break;
-      const int64_t event = targets.Int(0);
+      const int64_t event = targets.Int(0) - min_event_id;
       if (event < 0 || static_cast<size_t>(event) >= row_of_event.size() ||
           row_of_event[static_cast<size_t>(event)] == kNoRow) {
         continue;  // the event is after as_of
@@ -540,8 +571,15 @@ Status Store::SaveScores(const std::vector<ScoreRecord>& records) {
       Statement::Prepare(db_,
                          "INSERT OR REPLACE INTO scores(as_of, person_id, volume_score, "
                          "rapport_score, components) VALUES (?1, ?2, ?3, ?4, ?5)"));
+  // In person order: the rows go into the (person_id, as_of) key's b-tree in order, not at
+  // random places.
+  std::vector<const ScoreRecord*> by_person(records.size());
+  for (size_t i = 0; i < records.size(); ++i) by_person[i] = &records[i];
+  std::sort(by_person.begin(), by_person.end(),
+            [](const ScoreRecord* a, const ScoreRecord* b) { return a->person_id < b->person_id; });
   RAPPORT_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
-  for (const ScoreRecord& record : records) {
+  for (const ScoreRecord* next : by_person) {
+    const ScoreRecord& record = *next;
     insert.Bind(1, record.as_of)
         .Bind(2, record.person_id)
         .Bind(3, record.volume_score)
@@ -818,6 +856,7 @@ Result<ForgetCounts> Store::ForgetPerson(int64_t person_id, ForgetMode mode) {
     return counts;
   }
   RAPPORT_RETURN_IF_ERROR(Exec("COMMIT"));
+  std::remove(CheckpointPathFor(path_).c_str());
   // Identity ids cached by InsertEvent may name deleted rows.
   statements_->identity_cache.clear();
   statements_->named_identities.clear();
@@ -868,6 +907,9 @@ Status Store::ForgetRows(int64_t person_id, ForgetCounts& counts) {
           person_id));
   RAPPORT_ASSIGN_OR_RETURN(counts.scores,
                            run("DELETE FROM scores WHERE person_id = ?1", person_id));
+  // The checkpoint holds their pairs' statistics: the next scoring starts from every event.
+  RAPPORT_ASSIGN_OR_RETURN(counts.checkpoints,
+                           run("DELETE FROM score_checkpoint WHERE id = ?1", int64_t{1}));
   RAPPORT_ASSIGN_OR_RETURN(
       counts.meta, run("DELETE FROM meta WHERE key = 'owner' AND value IN (SELECT value FROM "
                        "identities WHERE person_id = ?1)",
@@ -942,6 +984,168 @@ Result<std::string> Store::PseudonymKey() {
   RAPPORT_ASSIGN_OR_RETURN(found, get.Step());
   if (!found) return Internal("sqlite: the pseudonym key was not stored");
   return get.Text(0);
+}
+
+}  // namespace rapport::store
+
+namespace rapport::store {
+
+Result<Store::IdentityDigest> Store::DigestIdentities(std::optional<int64_t> up_to) const {
+  RAPPORT_ASSIGN_OR_RETURN(
+      Statement identities,
+      Statement::Prepare(db_, "SELECT id, person_id FROM identities WHERE id <= ?1 ORDER BY id"));
+  identities.Bind(1, up_to.value_or(std::numeric_limits<int64_t>::max()));
+  IdentityDigest digest;
+  uint64_t hash = 14695981039346656037ull;  // FNV-1a, 64 bits, over (id, person) as 16 bytes
+  while (true) {
+    RAPPORT_ASSIGN_OR_RETURN(bool row, identities.Step());
+    if (!row) break;
+    digest.last_identity_id = identities.Int(0);
+    for (const int64_t value : {identities.Int(0), identities.Int(1)}) {
+      for (int byte = 0; byte < 8; ++byte) {
+        hash ^= (static_cast<uint64_t>(value) >> (8 * byte)) & 0xff;
+        hash *= 1099511628211ull;
+      }
+    }
+  }
+  digest.hash = static_cast<int64_t>(hash);
+  return digest;
+}
+
+std::string CheckpointPathFor(const std::string& db_path) { return db_path + ".checkpoint"; }
+
+// The checkpoint's bytes live in a file beside the database (rewriting tens of megabytes inside
+// SQLite costs more than the whole incremental scoring). The file is overwritten in place, which
+// costs a few milliseconds where a new file renamed over the old one costs tens (ext4 flushes a
+// replaced file). The table row says which bytes belong to it: the file starts with a random
+// 64-bit nonce, and the row holds that nonce and a checksum of the rest, so a file left from
+// another checkpoint, copied without its database or torn by a crash is not used.
+namespace {
+
+uint64_t Checksum(std::string_view bytes) {
+  // Four independent multiply-rotate lanes over 8-byte words, then the tail; not cryptographic,
+  // it only has to notice damage.
+  uint64_t lane[4] = {0x9e3779b97f4a7c15ull, 0xc2b2ae3d27d4eb4full, 0x165667b19e3779f9ull,
+                      0x27d4eb2f165667c5ull};
+  size_t i = 0;
+  for (; i + 32 <= bytes.size(); i += 32) {
+    for (int k = 0; k < 4; ++k) {
+      uint64_t word;
+      std::memcpy(&word, bytes.data() + i + 8 * k, 8);
+      lane[k] = std::rotl(lane[k] ^ word, 27) * 0x9e3779b97f4a7c15ull;
+    }
+  }
+  uint64_t hash =
+      lane[0] ^ std::rotl(lane[1], 16) ^ std::rotl(lane[2], 32) ^ std::rotl(lane[3], 48);
+  for (; i < bytes.size(); ++i) hash = (hash ^ static_cast<uint8_t>(bytes[i])) * 0x100000001b3ull;
+  return hash ^ bytes.size();
+}
+
+}  // namespace
+
+Status Store::SaveCheckpoint(const StoredCheckpoint& checkpoint) {
+  RAPPORT_ASSIGN_OR_RETURN(IdentityDigest digest, DigestIdentities(std::nullopt));
+  const auto nonce =
+      static_cast<int64_t>(std::random_device()() * 0x100000000ull ^ std::random_device()());
+  const std::string path = CheckpointPathFor(path_);
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return Internal(
+        fmt::format("cannot write the score checkpoint {}: {}", path, std::strerror(errno)));
+  }
+  const auto write_all = [fd](const char* data, size_t size) {
+    while (size > 0) {
+      const ssize_t written = ::write(fd, data, size);
+      if (written < 0 && errno == EINTR) continue;
+      if (written <= 0) return false;
+      data += written;
+      size -= static_cast<size_t>(written);
+    }
+    return true;
+  };
+  const bool written =
+      write_all(reinterpret_cast<const char*>(&nonce), sizeof nonce) &&
+      write_all(checkpoint.data.data(), checkpoint.data.size()) &&
+      ::ftruncate(fd, static_cast<off_t>(sizeof nonce + checkpoint.data.size())) == 0;
+  if (::close(fd) != 0 || !written) {
+    return Internal(fmt::format("cannot write the score checkpoint {}: {} (disk full?)", path,
+                                std::strerror(errno)));
+  }
+  RAPPORT_ASSIGN_OR_RETURN(
+      Statement save,
+      Statement::Prepare(db_,
+                         "INSERT OR REPLACE INTO score_checkpoint(id, anchor, settings, "
+                         "last_event_id, last_identity_id, identities_digest, file_nonce, "
+                         "file_checksum) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+  save.Bind(1, checkpoint.anchor)
+      .Bind(2, std::string_view(checkpoint.settings))
+      .Bind(3, checkpoint.last_event_id)
+      .Bind(4, digest.last_identity_id)
+      .Bind(5, digest.hash)
+      .Bind(6, nonce)
+      .Bind(7, static_cast<int64_t>(Checksum(checkpoint.data)));
+  return save.Run().WithContext("saving the score checkpoint");
+}
+
+Result<std::optional<StoredCheckpoint>> Store::LoadCheckpoint() const {
+  RAPPORT_ASSIGN_OR_RETURN(
+      Statement load,
+      Statement::Prepare(db_,
+                         "SELECT anchor, settings, last_event_id, file_nonce, file_checksum FROM "
+                         "score_checkpoint"));
+  RAPPORT_ASSIGN_OR_RETURN(bool row, load.Step());
+  if (!row) return std::optional<StoredCheckpoint>();
+  StoredCheckpoint checkpoint;
+  checkpoint.anchor = load.Double(0);
+  checkpoint.settings = load.Text(1);
+  checkpoint.last_event_id = load.Int(2);
+  const std::string path = CheckpointPathFor(path_);
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) {
+    checkpoint.unusable = fmt::format("its file {} is missing", path);
+    return std::optional(std::move(checkpoint));
+  }
+  int64_t nonce = 0;
+  if (std::fread(&nonce, sizeof nonce, 1, file) != 1 || nonce != load.Int(3)) {
+    checkpoint.unusable = fmt::format("its file {} belongs to another checkpoint", path);
+  } else if (std::fseek(file, 0, SEEK_END) == 0) {
+    const long end = std::ftell(file);
+    checkpoint.data.resize(end > 8 ? static_cast<size_t>(end) - 8 : 0);
+    if (std::fseek(file, 8, SEEK_SET) != 0 ||
+        std::fread(checkpoint.data.data(), 1, checkpoint.data.size(), file) !=
+            checkpoint.data.size() ||
+        static_cast<int64_t>(Checksum(checkpoint.data)) != load.Int(4)) {
+      checkpoint.unusable = fmt::format("its file {} is damaged", path);
+      checkpoint.data.clear();
+    }
+  }
+  std::fclose(file);
+  return std::optional(std::move(checkpoint));
+}
+
+Result<std::string> Store::ChangesSinceCheckpoint(const StoredCheckpoint& checkpoint) const {
+  RAPPORT_ASSIGN_OR_RETURN(
+      Statement saved,
+      Statement::Prepare(db_, "SELECT last_identity_id, identities_digest FROM score_checkpoint"));
+  RAPPORT_ASSIGN_OR_RETURN(bool row, saved.Step());
+  if (!row) return std::string("the checkpoint is gone");
+  RAPPORT_ASSIGN_OR_RETURN(IdentityDigest now, DigestIdentities(saved.Int(0)));
+  if (now.last_identity_id != saved.Int(0) || now.hash != saved.Int(1)) {
+    return std::string("identities were merged, split or forgotten since the checkpoint");
+  }
+  // Later events (higher ids: ids only grow while nothing is forgotten) must all be after the
+  // anchor, or the checkpoint misses them.
+  RAPPORT_ASSIGN_OR_RETURN(
+      Statement older,
+      Statement::Prepare(db_,
+                         "SELECT count(*) FROM events NOT INDEXED WHERE id > ?1 AND time <= ?2"));
+  older.Bind(1, checkpoint.last_event_id).Bind(2, checkpoint.anchor);
+  RAPPORT_ASSIGN_OR_RETURN(row, older.Step());
+  if (row && older.Int(0) > 0) {
+    return fmt::format("{} event(s) imported since the checkpoint are dated before its anchor {}",
+                       older.Int(0), FormatDate(checkpoint.anchor));
+  }
+  return std::string();
 }
 
 }  // namespace rapport::store

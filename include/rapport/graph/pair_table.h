@@ -51,7 +51,6 @@ struct PairTable {
   size_t person_count = 0;
 };
 
-// Aggregates every event with time <= as_of. Events after as_of are ignored.
 // How effort fades. `half_life_days` decays `effort` and the other decayed sums. The recent
 // effort R(t) is the positive effort both ways decayed with `recent_half_life_days`, and
 // recent_effort holds its highest value over the last `recent_hold_days`:
@@ -63,9 +62,6 @@ struct Decay {
   double recent_half_life_days = 14;
   double recent_hold_days = 7;
 };
-
-PairTable AggregatePairs(const EventLog& log, const EffortConfig& effort, const Decay& decay,
-                         double as_of);
 
 // One (event, target) contact of a pair, as much of the event as folding it needs.
 struct ContactFacts {
@@ -82,16 +78,44 @@ struct ContactFacts {
 // The facts of event e's contact with one of its targets, for the pair whose smaller index is u.
 ContactFacts ContactOf(const EventLog& log, const EffortConfig& effort, size_t e, PersonIndex u);
 
+// A pair's fold paused at an anchor time: its record with the decayed sums as of the anchor
+// (recent_effort unused), and what the fold needs to go on. Incremental scoring keeps these for
+// every pair and folds later contacts onto them instead of reading the earlier ones again.
+struct PairState {
+  PairRecord record;
+  double recent_sum = 0;  // R(anchor): positive effort decayed with the recent half-life
+  int64_t last_day = 0, last_week = 0;
+  double week_effort = 0;  // undecayed positive effort in last_week so far
+};
+
+// Every pair's fold paused at `anchor`: one state for each pair with a contact at or before it,
+// sorted by (u, v).
+struct PairCheckpoint {
+  double anchor = 0;
+  std::vector<PairState> pairs;
+};
+
 // Folds one pair's contacts, given in time order (ties in event order), into its record: the
 // fold AggregatePairs does for each pair, open to callers that gather contacts themselves (the
 // distributed path).
 class PairFolder {
  public:
   PairFolder(const Decay& decay, double as_of, PersonIndex u, PersonIndex v);
+  // Continues a fold paused at `anchor`, for contacts after it. The decayed sums are carried from
+  // the anchor to as_of by one factor each, so the result equals folding every contact at once
+  // up to rounding (relative 1e-15). REQUIRES: anchor <= as_of - recent_hold_days (the hold
+  // window of recent effort starts after the anchor, so the maximum it takes needs no contact
+  // before the anchor).
+  static PairFolder Resume(const PairState& state, const Decay& decay, double anchor, double as_of);
   void Add(const ContactFacts& contact);
+  bool empty() const { return empty_; }
+  // The fold so far, paused at `anchor`. REQUIRES: not empty; no contact added after anchor.
+  PairState PauseAt(double anchor) const;
   PairRecord Finish();
 
  private:
+  void ScaleDecayedSums(double factor);
+
   double as_of_, decay_rate_, recent_decay_rate_, hold_start_;
   PairRecord record_;
   bool empty_ = true;
@@ -113,6 +137,20 @@ struct EventContacts {
   double valence = 1;
   std::span<const PersonIndex> targets;
 };
+
+// Incremental folds (PairAggregator::Finish): `resume` continues the folds of a checkpoint (the
+// events added must all be after its anchor, and its anchor at most as_of - recent_hold_days);
+// `pause` receives every fold as it stood at pause->anchor (set by the caller, at or after
+// resume's anchor and at or before as_of): the checkpoint a later run continues from.
+struct IncrementalFold {
+  const PairCheckpoint* resume = nullptr;
+  PairCheckpoint* pause = nullptr;
+};
+
+// Aggregates every event with time <= as_of (only those after the resumed anchor when
+// incremental.resume is given). Events after as_of are ignored.
+PairTable AggregatePairs(const EventLog& log, const EffortConfig& effort, const Decay& decay,
+                         double as_of, IncrementalFold incremental = {});
 
 // Aggregation as a stream, the form AggregatePairs and the batch path (`score --input`, which
 // never holds the events) share. The input is read in one or more chunks, consecutive stretches
@@ -150,7 +188,7 @@ class PairAggregator {
   // REQUIRES: the chunk's census counted this event; person indices below the person count.
   void Add(size_t chunk, const EventContacts& event);
   uint64_t contact_count() const;
-  PairTable Finish() &&;
+  PairTable Finish(IncrementalFold incremental = {}) &&;
 
  private:
   struct PackedContact {

@@ -99,7 +99,7 @@ struct PeopleNames {
 };
 
 // Everything after aggregation: tie strengths, propagation, depth and breadth, the curves and
-// the ranking. ScoreEvents is AggregatePairs, ComputeVolume and this; the batch path calls it
+// the ranking. ScoreEvents is AggregateEvents (incremental.h) and this; the batch path calls it
 // on aggregates it streamed. Each stage frees what the later ones do not need.
 ScoreRun ScoreAggregates(EventAggregates&& aggregates, const PeopleNames& people,
                          const Config& config, double as_of, const StageCallback& on_stage = {},

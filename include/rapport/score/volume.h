@@ -27,12 +27,9 @@ struct VolumeComponents {
 // The weighted sum of logs of the four components.
 double VolumeRaw(const VolumeConfig& config, const VolumeComponents& components);
 
-std::vector<VolumeComponents> ComputeVolume(const EventLog& log, const VolumeConfig& config,
-                                            double as_of);
-
-// The same event by event, in any order (the batch path reads events without keeping them).
-// Only events inside the window leave anything behind: the per-person sums and, for engagers,
-// the latest engagement of each (engager, target) pair in the window.
+// The components of every person, event by event, in any order (the batch path reads events
+// without keeping them). Only events inside the window leave anything behind: the per-person sums
+// and, for engagers, the latest engagement of each (engager, target) pair in the window.
 class VolumeAccumulator {
  public:
   VolumeAccumulator(size_t person_count, const VolumeConfig& config, double as_of);

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -53,6 +54,7 @@ struct ForgetCounts {
   int64_t identities = 0;
   int64_t merges = 0;  // merge records of their identities, or from or to them
   int64_t scores = 0;
+  int64_t checkpoints = 0;  // the score checkpoint (it holds everyone's pair statistics)
   int64_t people = 0;
   int64_t meta = 0;                    // the owner mark, when the person was "me"
   int64_t event_texts_cleared = 0;     // others' events whose text named them: text set to NULL
@@ -69,6 +71,18 @@ enum class ForgetMode {
   kCountOnly,  // everything runs in a transaction that is rolled back: counts, no change
   kDelete,     // commits, then VACUUMs the file and truncates the WAL
 };
+
+// The score checkpoint incremental scoring continues from (score/incremental.h), as the store
+// keeps it: opaque bytes (in the file CheckpointPathFor(db)) and, in the score_checkpoint table,
+// what says whether the store changed under them. One at most.
+struct StoredCheckpoint {
+  double anchor = 0;          // every event at or before it is folded in
+  std::string settings;       // the scoring configuration it was made with
+  int64_t last_event_id = 0;  // the newest event id it has seen
+  std::string data;
+  std::string unusable;  // when not empty, why `data` cannot be used (file missing or damaged)
+};
+std::string CheckpointPathFor(const std::string& db_path);  // <db>.checkpoint
 
 // An event as stored, for explanations ("the interactions behind a tie").
 struct StoredEvent {
@@ -105,9 +119,12 @@ class Store {
   Status RecordImport(const std::string& path, const std::string& format, int64_t read,
                       int64_t accepted, int64_t rejected, int64_t duplicate);
 
-  // Loads every event with time <= as_of (all when as_of is infinite) into flat columns; people
-  // are every person of the store (also those with no event before as_of).
-  Result<EventLog> LoadEventLog(double as_of) const;
+  // Loads every event with after < time <= as_of (all up to as_of when after is -infinity; as_of
+  // may be infinite) into flat columns; people are every person of the store (also those with
+  // no event in the range). A finite `after` reads through the time index (the newest events,
+  // for incremental scoring); otherwise the table is scanned.
+  Result<EventLog> LoadEventLog(double as_of,
+                                double after = -std::numeric_limits<double>::infinity()) const;
   Result<int64_t> CountEvents() const;
   // The time of the newest event, or nullopt for an empty store.
   Result<std::optional<double>> LatestEventTime() const;
@@ -147,6 +164,14 @@ class Store {
                                                  int limit) const;
 
   Status SaveScores(const std::vector<ScoreRecord>& records);
+
+  // Replaces the score checkpoint; records which person every identity belongs to now.
+  // LoadCheckpoint gives nullopt when there is none.
+  Status SaveCheckpoint(const StoredCheckpoint& checkpoint);
+  Result<std::optional<StoredCheckpoint>> LoadCheckpoint() const;
+  // Empty when the store still matches the checkpoint: no identity changed person, and no event
+  // imported since is dated at or before its anchor. Else what changed, in words.
+  Result<std::string> ChangesSinceCheckpoint(const StoredCheckpoint& checkpoint) const;
   Result<std::vector<ScoreRecord>> ScoreHistory(int64_t person_id) const;
 
   // Forgets a person, in one transaction (docs/output.md, "rapport forget"): deletes every event
@@ -169,6 +194,12 @@ class Store {
  private:
   explicit Store(std::string path, sqlite3* db);
   Status Exec(const char* sql) const;
+  // FNV-1a over (identity id, person id) of the identities with id <= up_to (all when nullopt).
+  struct IdentityDigest {
+    int64_t last_identity_id = 0;
+    int64_t hash = 0;
+  };
+  Result<IdentityDigest> DigestIdentities(std::optional<int64_t> up_to) const;
   Status ForgetRows(int64_t person_id, ForgetCounts& counts);
   Status VacuumAndTruncateLog();
   Status Migrate();  // brings an older schema up to date

@@ -1,0 +1,139 @@
+// The score checkpoint: its bytes round-trip every field, and damaged bytes (cut anywhere, pairs
+// out of order, a pair naming no person, another header) are refused with DataLoss, never
+// trusted. AggregateEvents from a checkpoint marks who is active as aggregating everything does.
+#include "rapport/score/incremental.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "rapport/core/time.h"
+#include "rapport/scenario/demo.h"
+
+namespace rapport::score {
+namespace {
+
+ScoreCheckpoint SmallCheckpoint() {
+  ScoreCheckpoint checkpoint;
+  checkpoint.pairs.anchor = 1.7e9 + 0.25;
+  checkpoint.person_id = {11, 12, 15, 20};
+  checkpoint.active = {1, 0, 1, 1};
+  for (const auto& [u, v] : {std::pair{0u, 2u}, {0u, 3u}, {2u, 3u}}) {
+    graph::PairState state;
+    graph::PairRecord& r = state.record;
+    r.u = u;
+    r.v = v;
+    r.effort[0] = 1.5 * u + 0.1;
+    r.effort[1] = 2.25 + v;
+    r.raw_effort[0] = 3.0 + u;
+    r.raw_effort[1] = 4.0 + v;
+    r.negative_effort = 0.125;
+    r.private_effort = 0.5 * v;
+    r.favour_effort = 6.0;
+    r.count[0] = 7 + u;
+    r.count[1] = 8 + v;
+    r.first = 1.6e9 + u;
+    r.last = 1.69e9 + v;
+    r.channel_mask = 0x15;
+    r.active_days = 9;
+    r.active_weeks = 4;
+    r.contact_seconds = 3600.5;
+    state.recent_sum = 0.75 + v;
+    state.last_day = 19560 + u;
+    state.last_week = 2794;
+    state.week_effort = 0.3;
+    checkpoint.pairs.pairs.push_back(state);
+  }
+  const std::vector<PersonIndex> one = {2}, two = {0, 2};
+  checkpoint.window.Add(1.7e9 - 100, 0, Kind::kLike, one);
+  checkpoint.window.Add(1.7e9 - 100, 3, Kind::kPost, {});
+  checkpoint.window.Add(1.7e9, 3, Kind::kReply, two);
+  return checkpoint;
+}
+
+TEST(ScoreCheckpointTest, BytesRoundTripEveryField) {
+  const ScoreCheckpoint original = SmallCheckpoint();
+  const std::string bytes = SerializeCheckpoint(original);
+  Result<ScoreCheckpoint> parsed = ParseCheckpoint(bytes);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  EXPECT_EQ(parsed->anchor(), original.anchor());
+  EXPECT_EQ(parsed->person_id, original.person_id);
+  EXPECT_EQ(parsed->active, original.active);
+  ASSERT_EQ(parsed->pairs.pairs.size(), original.pairs.pairs.size());
+  // Serialising the parsed checkpoint gives the same bytes: no field lost or changed.
+  EXPECT_EQ(SerializeCheckpoint(*parsed), bytes);
+  const graph::PairState& a = original.pairs.pairs[2];
+  const graph::PairState& b = parsed->pairs.pairs[2];
+  EXPECT_EQ(b.record.u, a.record.u);
+  EXPECT_EQ(b.record.effort[1], a.record.effort[1]);
+  EXPECT_EQ(b.record.contact_seconds, a.record.contact_seconds);
+  EXPECT_EQ(b.recent_sum, a.recent_sum);
+  EXPECT_EQ(b.last_day, a.last_day);
+  EXPECT_EQ(b.week_effort, a.week_effort);
+  EXPECT_EQ(parsed->window.kind, original.window.kind);
+  EXPECT_EQ(parsed->window.targets, original.window.targets);
+  EXPECT_EQ(parsed->window.target_offset, original.window.target_offset);
+}
+
+TEST(ScoreCheckpointTest, DamagedBytesAreRefusedNeverTrusted) {
+  const std::string bytes = SerializeCheckpoint(SmallCheckpoint());
+  for (size_t length = 0; length < bytes.size(); ++length) {
+    Result<ScoreCheckpoint> parsed = ParseCheckpoint(bytes.substr(0, length));
+    ASSERT_FALSE(parsed.ok()) << "cut at " << length;
+    EXPECT_EQ(parsed.status().code(), StatusCode::kDataLoss);
+    EXPECT_NE(parsed.status().message().find("rapport score --full"), std::string::npos);
+  }
+  ScoreCheckpoint unordered = SmallCheckpoint();
+  std::swap(unordered.pairs.pairs[0], unordered.pairs.pairs[1]);
+  EXPECT_FALSE(ParseCheckpoint(SerializeCheckpoint(unordered)).ok());
+  ScoreCheckpoint beyond = SmallCheckpoint();
+  beyond.pairs.pairs[2].record.v = 4;  // 4 people: indices 0-3
+  EXPECT_FALSE(ParseCheckpoint(SerializeCheckpoint(beyond)).ok());
+  ScoreCheckpoint late = SmallCheckpoint();
+  late.window.time.back() = late.anchor() + 1;  // a window event after the anchor
+  EXPECT_FALSE(ParseCheckpoint(SerializeCheckpoint(late)).ok());
+  std::string other_header = bytes;
+  other_header[7] = '2';
+  EXPECT_FALSE(ParseCheckpoint(other_header).ok());
+  EXPECT_FALSE(ParseCheckpoint(bytes + "x").ok());
+}
+
+TEST(ScoreCheckpointTest, ContinuedAggregatesEqualAggregatingEveryEvent) {
+  const Config config = DefaultConfig();
+  const EventLog log = EventLogFromEvents(scenario::BuildDemoEvents({}));
+  const double as_of = log.time.back();
+  const double earlier = as_of - 60 * kSecondsPerDay;
+  // A checkpoint from a scoring 60 days before, continued to as_of.
+  ScoreCheckpoint checkpoint;
+  checkpoint.pairs.anchor = CheckpointAnchor(config.tie, earlier);
+  AggregateEvents(log, config, earlier, nullptr, &checkpoint);
+  ASSERT_TRUE(WhyNotContinue(checkpoint, config.tie, as_of, log.person_id).empty());
+  EXPECT_FALSE(
+      WhyNotContinue(checkpoint, config.tie, earlier - kSecondsPerDay, log.person_id).empty());
+  const EventAggregates continued = AggregateEvents(log, config, as_of, &checkpoint);
+  const EventAggregates whole = AggregateEvents(log, config, as_of);
+  EXPECT_EQ(continued.active, whole.active);
+  // The volume score from the checkpoint's window events and the new ones: the same to the bit.
+  ASSERT_EQ(continued.volume.size(), whole.volume.size());
+  for (size_t p = 0; p < whole.volume.size(); ++p) {
+    EXPECT_EQ(continued.volume[p].raw, whole.volume[p].raw) << p;
+    EXPECT_EQ(continued.volume[p].engagers, whole.volume[p].engagers) << p;
+  }
+  EXPECT_GT(checkpoint.window.size(), 100u);
+  ASSERT_EQ(continued.pairs.pairs.size(), whole.pairs.pairs.size());
+  size_t continued_pairs = 0;  // pairs with contacts after the anchor: continuation mattered
+  for (size_t i = 0; i < whole.pairs.pairs.size(); ++i) {
+    EXPECT_NEAR(continued.pairs.pairs[i].total_effort(), whole.pairs.pairs[i].total_effort(),
+                1e-12 * whole.pairs.pairs[i].total_effort());
+    EXPECT_EQ(continued.pairs.pairs[i].active_weeks, whole.pairs.pairs[i].active_weeks);
+    continued_pairs += whole.pairs.pairs[i].last > checkpoint.anchor();
+  }
+  EXPECT_GT(continued_pairs, 50u);
+  // People not in the checkpoint, or in another order, stop it.
+  std::vector<int64_t> reordered = log.person_id;
+  std::swap(reordered[0], reordered[1]);
+  EXPECT_FALSE(WhyNotContinue(checkpoint, config.tie, as_of, reordered).empty());
+}
+
+}  // namespace
+}  // namespace rapport::score
