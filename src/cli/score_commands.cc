@@ -131,9 +131,9 @@ struct StoreScoring {
 Result<StoreScoring> ScoreStore(const GlobalOptions& global, const ViewArgs& args) {
   const auto begin = std::chrono::steady_clock::now();
   // Freed buffers (the checkpoint's bytes, the last checkpoint once continued) stay in the heap
-  // for the next ones instead of going back to the kernel: first touches of fresh memory cost
-  // more than the scoring itself at this size (docs/BENCHMARKS.md).
-  mallopt(M_MMAP_THRESHOLD, 1 << 30);
+  // for the next ones instead of going back to the kernel (no mmap for large blocks, no trimming):
+  // first touches of fresh memory cost more than the scoring itself (docs/BENCHMARKS.md).
+  mallopt(M_MMAP_MAX, 0);
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
   StoreScoring scoring;
   RAPPORT_ASSIGN_OR_RETURN(Config config, EffectiveConfig(global));

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <type_traits>
@@ -110,19 +111,20 @@ namespace {
 constexpr std::string_view kMagic = "RAPCKPT1";
 constexpr size_t kPairBytes = 2 * 4 + 7 * 8 + 2 * 4 + 2 * 8 + 3 * 4 + 2 * 8 + 2 * 8 + 8;
 
+// Writes fields into a buffer sized beforehand.
 class Writer {
  public:
-  explicit Writer(std::string& out) : out_(out) {}
+  explicit Writer(char* at) : at_(at) {}
   template <typename T>
   void Put(T value) {
     static_assert(std::is_arithmetic_v<T>);
-    char bytes[sizeof(T)];
-    std::memcpy(bytes, &value, sizeof(T));
-    out_.append(bytes, sizeof(T));
+    std::memcpy(at_, &value, sizeof(T));
+    at_ += sizeof(T);
   }
+  char* at() const { return at_; }
 
  private:
-  std::string& out_;
+  char* at_;
 };
 
 class Reader {
@@ -144,17 +146,28 @@ class Reader {
 }  // namespace
 
 std::string SerializeCheckpoint(const ScoreCheckpoint& checkpoint) {
-  std::string out(kMagic);
   const size_t people = checkpoint.person_id.size();
-  out.reserve(out.size() + 24 + people * 9 + checkpoint.pairs.pairs.size() * kPairBytes);
-  Writer write(out);
-  write.Put(checkpoint.anchor());
-  write.Put(uint64_t{people});
-  for (const int64_t id : checkpoint.person_id) write.Put(id);
-  for (const uint8_t active : checkpoint.active) write.Put(active);
-  write.Put(uint64_t{checkpoint.pairs.pairs.size()});
-  for (const graph::PairState& state : checkpoint.pairs.pairs) {
+  const std::vector<graph::PairState>& pairs = checkpoint.pairs.pairs;
+  const VolumeEvents& window = checkpoint.window;
+  const size_t pairs_at = kMagic.size() + 16 + people * 9 + 8;
+  const size_t window_at = pairs_at + pairs.size() * kPairBytes;
+  std::string out(
+      window_at + 8 + window.size() * 13 + (window.size() + 1) * 8 + window.targets.size() * 4,
+      '\0');
+  std::memcpy(out.data(), kMagic.data(), kMagic.size());
+  Writer head(out.data() + kMagic.size());
+  head.Put(checkpoint.anchor());
+  head.Put(uint64_t{people});
+  for (const int64_t id : checkpoint.person_id) head.Put(id);
+  for (const uint8_t active : checkpoint.active) head.Put(active);
+  head.Put(uint64_t{pairs.size()});
+  // Every pair at its own offset: in parallel.
+  const auto count = static_cast<int64_t>(pairs.size());
+#pragma omp parallel for schedule(static) if (count > 100000)
+  for (int64_t i = 0; i < count; ++i) {
+    const graph::PairState& state = pairs[static_cast<size_t>(i)];
     const graph::PairRecord& r = state.record;
+    Writer write(out.data() + pairs_at + static_cast<size_t>(i) * kPairBytes);
     write.Put(r.u);
     write.Put(r.v);
     for (const double sum : {r.effort[0], r.effort[1], r.raw_effort[0], r.raw_effort[1],
@@ -174,13 +187,14 @@ std::string SerializeCheckpoint(const ScoreCheckpoint& checkpoint) {
     write.Put(state.last_week);
     write.Put(state.week_effort);
   }
-  const VolumeEvents& window = checkpoint.window;
-  write.Put(uint64_t{window.size()});
-  for (const double time : window.time) write.Put(time);
-  for (const PersonIndex actor : window.actor) write.Put(actor);
-  for (const Kind kind : window.kind) write.Put(static_cast<uint8_t>(kind));
-  for (const uint64_t offset : window.target_offset) write.Put(offset);
-  for (const PersonIndex target : window.targets) write.Put(target);
+  Writer tail(out.data() + window_at);
+  tail.Put(uint64_t{window.size()});
+  for (const double time : window.time) tail.Put(time);
+  for (const PersonIndex actor : window.actor) tail.Put(actor);
+  for (const Kind kind : window.kind) tail.Put(static_cast<uint8_t>(kind));
+  for (const uint64_t offset : window.target_offset) tail.Put(offset);
+  for (const PersonIndex target : window.targets) tail.Put(target);
+  if (tail.at() != out.data() + out.size()) std::abort();  // the sizes above are wrong
   return out;
 }
 

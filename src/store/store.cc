@@ -986,10 +986,6 @@ Result<std::string> Store::PseudonymKey() {
   return get.Text(0);
 }
 
-}  // namespace rapport::store
-
-namespace rapport::store {
-
 Result<Store::IdentityDigest> Store::DigestIdentities(std::optional<int64_t> up_to) const {
   RAPPORT_ASSIGN_OR_RETURN(
       Statement identities,
