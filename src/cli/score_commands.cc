@@ -157,13 +157,13 @@ Result<StoreScoring> ScoreStore(const GlobalOptions& global, const ViewArgs& arg
   }
   if (stale.empty() && !args.full) {
     Result<score::ScoreCheckpoint> parsed = score::ParseCheckpoint(stored->data);
-    std::string().swap(stored->data);
     if (parsed.ok()) {
       checkpoint = std::move(*parsed);
     } else {
       stale = parsed.status().message();
     }
   }
+  if (stored) std::string().swap(stored->data);
   EventLog log;
   std::string from_every_event = args.full ? "--full" : stale;
   if (from_every_event.empty()) {

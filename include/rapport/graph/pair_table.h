@@ -103,7 +103,7 @@ class PairFolder {
   PairFolder(const Decay& decay, double as_of, PersonIndex u, PersonIndex v);
   // Continues a fold paused at `anchor`, for contacts after it. The decayed sums are carried from
   // the anchor to as_of by one factor each, so the result equals folding every contact at once
-  // up to rounding (relative 1e-15). REQUIRES: anchor <= as_of - recent_hold_days (the hold
+  // up to rounding. REQUIRES: anchor <= as_of - recent_hold_days (the hold
   // window of recent effort starts after the anchor, so the maximum it takes needs no contact
   // before the anchor).
   static PairFolder Resume(const PairState& state, const Decay& decay, double anchor, double as_of);

@@ -1,11 +1,12 @@
 // Incremental scoring: the aggregates of a scoring run continued from a checkpoint, reading only
 // the events after it, instead of every event again (docs/SCORING.md, "Incremental scoring").
 //
-// A checkpoint holds every pair's fold paused at an anchor time (graph::PairCheckpoint) and who
-// was active by then. Scoring as of T from it needs only the events after the anchor and those
-// of the volume window; the pair statistics come out equal to aggregating every event, up to
-// rounding. Everything after aggregation (strengths, propagation, curves) is computed afresh,
-// because each of them depends on as_of and on the whole graph.
+// A checkpoint holds every pair's fold paused at an anchor time (graph::PairCheckpoint), who was
+// active by then and the volume window's events up to it. Scoring as of T from it needs only the
+// events after the anchor; the pair statistics come out equal to aggregating every event, up to
+// rounding, and the volume components the same to the bit. Everything after aggregation
+// (strengths, propagation, curves) is computed afresh, because each of them depends on as_of or
+// on the whole graph.
 //
 // Thread-safety: pure functions over their arguments.
 #pragma once
