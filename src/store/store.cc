@@ -986,7 +986,7 @@ Result<std::string> Store::PseudonymKey() {
   return get.Text(0);
 }
 
-Result<Store::IdentityDigest> Store::DigestIdentities(std::optional<int64_t> up_to) const {
+Result<IdentityDigest> Store::DigestIdentities(std::optional<int64_t> up_to) const {
   RAPPORT_ASSIGN_OR_RETURN(
       Statement identities,
       Statement::Prepare(db_, "SELECT id, person_id FROM identities WHERE id <= ?1 ORDER BY id"));
@@ -1087,14 +1087,15 @@ Result<std::optional<StoredCheckpoint>> Store::LoadCheckpoint() const {
   RAPPORT_ASSIGN_OR_RETURN(
       Statement load,
       Statement::Prepare(db_,
-                         "SELECT anchor, settings, last_event_id, file_nonce, file_checksum FROM "
-                         "score_checkpoint"));
+                         "SELECT anchor, settings, last_event_id, file_nonce, file_checksum, "
+                         "last_identity_id, identities_digest FROM score_checkpoint"));
   RAPPORT_ASSIGN_OR_RETURN(bool row, load.Step());
   if (!row) return std::optional<StoredCheckpoint>();
   StoredCheckpoint checkpoint;
   checkpoint.anchor = load.Double(0);
   checkpoint.settings = load.Text(1);
   checkpoint.last_event_id = load.Int(2);
+  checkpoint.identities = {load.Int(5), load.Int(6)};
   const std::string path = CheckpointPathFor(path_);
   std::FILE* file = std::fopen(path.c_str(), "rb");
   if (file == nullptr) {
@@ -1120,13 +1121,10 @@ Result<std::optional<StoredCheckpoint>> Store::LoadCheckpoint() const {
 }
 
 Result<std::string> Store::ChangesSinceCheckpoint(const StoredCheckpoint& checkpoint) const {
-  RAPPORT_ASSIGN_OR_RETURN(
-      Statement saved,
-      Statement::Prepare(db_, "SELECT last_identity_id, identities_digest FROM score_checkpoint"));
-  RAPPORT_ASSIGN_OR_RETURN(bool row, saved.Step());
-  if (!row) return std::string("the checkpoint is gone");
-  RAPPORT_ASSIGN_OR_RETURN(IdentityDigest now, DigestIdentities(saved.Int(0)));
-  if (now.last_identity_id != saved.Int(0) || now.hash != saved.Int(1)) {
+  RAPPORT_ASSIGN_OR_RETURN(IdentityDigest now,
+                           DigestIdentities(checkpoint.identities.last_identity_id));
+  if (now.last_identity_id != checkpoint.identities.last_identity_id ||
+      now.hash != checkpoint.identities.hash) {
     return std::string("identities were merged, split or forgotten since the checkpoint");
   }
   // Later events (higher ids: ids only grow while nothing is forgotten) must all be after the
@@ -1136,7 +1134,7 @@ Result<std::string> Store::ChangesSinceCheckpoint(const StoredCheckpoint& checkp
       Statement::Prepare(db_,
                          "SELECT count(*) FROM events NOT INDEXED WHERE id > ?1 AND time <= ?2"));
   older.Bind(1, checkpoint.last_event_id).Bind(2, checkpoint.anchor);
-  RAPPORT_ASSIGN_OR_RETURN(row, older.Step());
+  RAPPORT_ASSIGN_OR_RETURN(bool row, older.Step());
   if (row && older.Int(0) > 0) {
     return fmt::format("{} event(s) imported since the checkpoint are dated before its anchor {}",
                        older.Int(0), FormatDate(checkpoint.anchor));

@@ -75,12 +75,21 @@ enum class ForgetMode {
 // The score checkpoint incremental scoring continues from (score/incremental.h), as the store
 // keeps it: opaque bytes (in the file CheckpointPathFor(db)) and, in the score_checkpoint table,
 // what says whether the store changed under them. One at most.
+// Which person every identity belonged to: FNV-1a over (identity id, person id) of the
+// identities up to the last one.
+struct IdentityDigest {
+  int64_t last_identity_id = 0;
+  int64_t hash = 0;
+};
+
 struct StoredCheckpoint {
   double anchor = 0;          // every event at or before it is folded in
   std::string settings;       // the scoring configuration it was made with
   int64_t last_event_id = 0;  // the newest event id it has seen
   std::string data;
-  std::string unusable;  // when not empty, why `data` cannot be used (file missing or damaged)
+  std::string unusable;       // when not empty, why `data` cannot be used (file missing or damaged)
+  IdentityDigest identities;  // as when it was saved (LoadCheckpoint fills it; SaveCheckpoint
+                              // computes it)
 };
 std::string CheckpointPathFor(const std::string& db_path);  // <db>.checkpoint
 
@@ -194,11 +203,7 @@ class Store {
  private:
   explicit Store(std::string path, sqlite3* db);
   Status Exec(const char* sql) const;
-  // FNV-1a over (identity id, person id) of the identities with id <= up_to (all when nullopt).
-  struct IdentityDigest {
-    int64_t last_identity_id = 0;
-    int64_t hash = 0;
-  };
+  // The digest of the identities with id <= up_to (all when nullopt).
   Result<IdentityDigest> DigestIdentities(std::optional<int64_t> up_to) const;
   Status ForgetRows(int64_t person_id, ForgetCounts& counts);
   Status VacuumAndTruncateLog();
