@@ -152,14 +152,21 @@ Result<FileImportReport> ImportFile(Store& store, const std::string& path,
   };
 
   // A large file relative to the store: drop the read-only indexes now, build them at the end.
+  // Into an empty store, the dedupe key too: only the file's own repeats can clash, and they are
+  // rare, so they are found once at the end rather than looked up for every event.
   std::error_code size_error;
   const auto file_bytes = std::filesystem::file_size(path, size_error);
+  const bool large_file = !size_error && file_bytes >= kBulkImportMinBytes;
   bool rebuild_indexes = options.indexes == IndexPolicy::kRebuild;
-  if (options.indexes == IndexPolicy::kAuto && !size_error && file_bytes >= kBulkImportMinBytes) {
-    RAPPORT_ASSIGN_OR_RETURN(int64_t stored, store.CountEvents());
-    rebuild_indexes = static_cast<int64_t>(file_bytes / kBulkImportBytesPerEvent) >= stored / 4;
+  if (rebuild_indexes || (options.indexes == IndexPolicy::kAuto && large_file)) {
+    RAPPORT_ASSIGN_OR_RETURN(const int64_t stored, store.CountEvents());
+    rebuild_indexes = rebuild_indexes ||
+                      static_cast<int64_t>(file_bytes / kBulkImportBytesPerEvent) >= stored / 4;
+    if (rebuild_indexes) {
+      RAPPORT_RETURN_IF_ERROR(store.DropReadIndexes());
+      if (stored == 0) RAPPORT_RETURN_IF_ERROR(store.DropDedupeIndex());
+    }
   }
-  if (rebuild_indexes) RAPPORT_RETURN_IF_ERROR(store.DropSecondaryIndexes());
 
   // Parsing and storing overlap: a reader thread parses the file into chunks, this thread stores
   // them (the store is used from this thread only). Identity hints travel in the same chunks as
@@ -217,8 +224,14 @@ Result<FileImportReport> ImportFile(Store& store, const std::string& path,
     (void)store.RollbackBatch();
   }
   if (rebuild_indexes) {
-    Status rebuilt = store.CreateSecondaryIndexes();
-    if (stored.ok()) stored = rebuilt;
+    // Without the dedupe key, repeated events were stored and counted as new: they go now.
+    Result<int64_t> repeated = store.BuildIndexes();
+    if (repeated.ok()) {
+      report.accepted -= *repeated;
+      report.duplicate += *repeated;
+    } else if (stored.ok()) {
+      stored = repeated.status();
+    }
   }
   RAPPORT_RETURN_IF_ERROR(stored);
   RAPPORT_RETURN_IF_ERROR(reject_status);

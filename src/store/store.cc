@@ -26,6 +26,25 @@
 namespace rapport::store {
 namespace {
 
+// The events table, created under a name given by the caller (the migration from version 2
+// builds it beside the old one). Its dedupe key (source, native_id) is the unique index
+// events_native, not a table constraint, so that a large import into an empty store can drop it.
+constexpr const char* kEventsTable = R"sql(
+CREATE TABLE IF NOT EXISTS {}(
+  id INTEGER PRIMARY KEY,
+  time REAL NOT NULL,
+  channel TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  actor INTEGER NOT NULL REFERENCES identities(id),
+  private INTEGER NOT NULL,
+  duration REAL NOT NULL DEFAULT 0,
+  effort REAL,
+  valence REAL NOT NULL DEFAULT 1,
+  source TEXT NOT NULL,
+  native_id TEXT NOT NULL,
+  text TEXT);
+)sql";
+
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS meta(
   key TEXT PRIMARY KEY,
@@ -57,20 +76,6 @@ CREATE TABLE IF NOT EXISTS imports(
   accepted INTEGER NOT NULL,
   rejected INTEGER NOT NULL,
   duplicate INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS events(
-  id INTEGER PRIMARY KEY,
-  time REAL NOT NULL,
-  channel TEXT NOT NULL,
-  kind TEXT NOT NULL,
-  actor INTEGER NOT NULL REFERENCES identities(id),
-  private INTEGER NOT NULL,
-  duration REAL NOT NULL DEFAULT 0,
-  effort REAL,
-  valence REAL NOT NULL DEFAULT 1,
-  source TEXT NOT NULL,
-  native_id TEXT NOT NULL,
-  text TEXT,
-  UNIQUE(source, native_id));
 CREATE TABLE IF NOT EXISTS event_targets(
   event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
   identity_id INTEGER NOT NULL REFERENCES identities(id),
@@ -91,17 +96,25 @@ CREATE TABLE IF NOT EXISTS score_checkpoint(
   identities_digest INTEGER NOT NULL,
   file_nonce INTEGER NOT NULL,
   file_checksum INTEGER NOT NULL);
-INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '2');
+INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '3');
 )sql";
 
-// Indexes that only speed up reads (events by time, by actor, by target). A large import drops
-// them and builds them again at its end (Store::DropSecondaryIndexes); opening a store builds
-// any that are missing, so an import that died between the two leaves nothing wrong behind.
-constexpr const char* kSecondaryIndexes = R"sql(
+// The indexes a large import drops and builds again at its end: those that only speed up reads
+// (events by time, by actor, by target), and the dedupe key when the store was empty. Opening a
+// store builds any that are missing, so an import that died between the two leaves nothing
+// wrong.
+constexpr const char* kReadIndexes = R"sql(
 CREATE INDEX IF NOT EXISTS events_time ON events(time);
 CREATE INDEX IF NOT EXISTS events_actor ON events(actor);
 CREATE INDEX IF NOT EXISTS event_targets_identity ON event_targets(identity_id);
 )sql";
+constexpr const char* kDedupeIndex =
+    "CREATE UNIQUE INDEX IF NOT EXISTS events_native ON events(source, native_id)";
+// Events that repeat the (source, native_id) of an earlier one (a smaller id), with their
+// targets (by cascade): what the dedupe index would have refused, had it been there.
+constexpr const char* kDeleteRepeatedEvents =
+    "DELETE FROM events WHERE id IN (SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY "
+    "source, native_id ORDER BY id) AS occurrence FROM events) WHERE occurrence > 1)";
 
 }  // namespace
 
@@ -138,13 +151,14 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {
   Status status = store->Exec(
       "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
       "PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY;");
+  if (status.ok()) status = store->Exec(fmt::format(kEventsTable, "events").c_str());
   if (status.ok()) status = store->Exec(kSchema);
-  if (status.ok()) status = store->Exec(kSecondaryIndexes);
   if (!status.ok()) {
     return status.WithContext(fmt::format(
         "{} is not a Rapport database (or is damaged); give another path with --db", path));
   }
   RAPPORT_RETURN_IF_ERROR(store->Migrate());
+  RAPPORT_RETURN_IF_ERROR(store->BuildIndexes().status());
   Statements& s = *store->statements_;
   RAPPORT_ASSIGN_OR_RETURN(
       s.insert_event,
@@ -173,13 +187,42 @@ Status Store::Migrate() {
                                             "SELECT count(*) FROM pragma_table_info('identities') "
                                             "WHERE name = 'kind'"));
   RAPPORT_ASSIGN_OR_RETURN(bool row, columns.Step());
-  if (row && columns.Int(0) == 0) {
+  const bool lacks_kind = row && columns.Int(0) == 0;
+  columns.Reset();  // a statement left open would lock the tables the upgrades change
+  if (lacks_kind) {
     RAPPORT_RETURN_IF_ERROR(
         Exec("ALTER TABLE identities ADD COLUMN kind TEXT NOT NULL DEFAULT 'other'; "
              "ALTER TABLE identities ADD COLUMN display_name TEXT; "
              "UPDATE meta SET value = '2' WHERE key = 'schema_version';"));
   }
-  return Status::Ok();
+  // Version 2 databases have the dedupe key as a table constraint, which cannot be dropped: the
+  // events table is built again without it (SQLite's procedure for changing a table, with
+  // foreign keys off so that dropping the old table leaves event_targets alone).
+  RAPPORT_ASSIGN_OR_RETURN(
+      Statement events_sql,
+      Statement::Prepare(db_,
+                         "SELECT sql FROM sqlite_master WHERE type = 'table' AND "
+                         "name = 'events'"));
+  RAPPORT_ASSIGN_OR_RETURN(row, events_sql.Step());
+  const bool has_constraint =
+      row && events_sql.Text(0).find("UNIQUE(source, native_id)") != std::string::npos;
+  events_sql.Reset();
+  if (!has_constraint) return Status::Ok();
+  RAPPORT_RETURN_IF_ERROR(Exec("PRAGMA foreign_keys=OFF"));
+  Status rebuilt = Exec("BEGIN IMMEDIATE");
+  if (rebuilt.ok()) {
+    rebuilt =
+        Exec(fmt::format("{}"
+                         "INSERT INTO events_v3 SELECT id, time, channel, kind, actor, private, "
+                         "duration, effort, valence, source, native_id, text FROM events; "
+                         "DROP TABLE events; ALTER TABLE events_v3 RENAME TO events; "
+                         "UPDATE meta SET value = '3' WHERE key = 'schema_version'; COMMIT;",
+                         fmt::format(kEventsTable, "events_v3"))
+                 .c_str());
+    if (!rebuilt.ok()) (void)Exec("ROLLBACK");
+  }
+  RAPPORT_RETURN_IF_ERROR(Exec("PRAGMA foreign_keys=ON"));
+  return rebuilt.WithContext("upgrading the events table to schema version 3");
 }
 
 Status Store::Exec(const char* sql) const {
@@ -269,13 +312,27 @@ Result<bool> Store::InsertEvent(const Event& event) {
   return true;
 }
 
-Status Store::DropSecondaryIndexes() {
+Status Store::DropReadIndexes() {
   return Exec(
       "DROP INDEX IF EXISTS events_time; DROP INDEX IF EXISTS events_actor; "
       "DROP INDEX IF EXISTS event_targets_identity;");
 }
 
-Status Store::CreateSecondaryIndexes() { return Exec(kSecondaryIndexes); }
+Status Store::DropDedupeIndex() { return Exec("DROP INDEX IF EXISTS events_native"); }
+
+Result<int64_t> Store::BuildIndexes() {
+  RAPPORT_RETURN_IF_ERROR(Exec(kReadIndexes));
+  if (sqlite3_exec(db_, kDedupeIndex, nullptr, nullptr, nullptr) == SQLITE_OK) return int64_t{0};
+  if (sqlite3_errcode(db_) != SQLITE_CONSTRAINT) {
+    return Internal(
+        fmt::format("sqlite: {} (building the index events_native)", sqlite3_errmsg(db_)));
+  }
+  // Events stored while the index was down repeat earlier ones: the later ones go.
+  RAPPORT_RETURN_IF_ERROR(Exec(kDeleteRepeatedEvents));
+  const int64_t removed = sqlite3_changes64(db_);
+  RAPPORT_RETURN_IF_ERROR(Exec(kDedupeIndex));
+  return removed;
+}
 
 Status Store::RecordImport(const std::string& path, const std::string& format, int64_t read,
                            int64_t accepted, int64_t rejected, int64_t duplicate) {

@@ -3,6 +3,8 @@
 #include <sqlite3.h>
 
 #include <filesystem>
+#include <limits>
+#include <string>
 
 #include "rapport/store/store.h"
 
@@ -49,6 +51,96 @@ TEST(StoreMigrationTest, VersionOneDatabaseGainsIdentityColumns) {
   Result<Person> ann = (*store)->FindPerson("Ann");
   ASSERT_TRUE(ann.ok()) << ann.status().message();
   EXPECT_EQ(ann->id, 1);
+}
+
+// Version 2 kept the dedupe key as a constraint of the events table. Opening such a store
+// builds the table again: every event and target stays, and the key is the index events_native.
+TEST(StoreMigrationTest, VersionTwoEventsTableLosesItsConstraintAndKeepsItsRows) {
+  const std::string path = ::testing::TempDir() + "/rapport_v2.db";
+  std::filesystem::remove(path);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_exec(db,
+                   "PRAGMA foreign_keys=ON;"
+                   "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+                   "INSERT INTO meta VALUES ('schema_version', '2');"
+                   "CREATE TABLE people(id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL);"
+                   "CREATE TABLE identities(id INTEGER PRIMARY KEY, value TEXT NOT NULL UNIQUE, "
+                   "kind TEXT NOT NULL, display_name TEXT, person_id INTEGER NOT NULL "
+                   "REFERENCES people(id));"
+                   "CREATE TABLE events(id INTEGER PRIMARY KEY, time REAL NOT NULL, channel TEXT "
+                   "NOT NULL, kind TEXT NOT NULL, actor INTEGER NOT NULL REFERENCES "
+                   "identities(id), private INTEGER NOT NULL, duration REAL NOT NULL DEFAULT 0, "
+                   "effort REAL, valence REAL NOT NULL DEFAULT 1, source TEXT NOT NULL, "
+                   "native_id TEXT NOT NULL, text TEXT, UNIQUE(source, native_id));"
+                   "CREATE TABLE event_targets(event_id INTEGER NOT NULL REFERENCES events(id) "
+                   "ON DELETE CASCADE, identity_id INTEGER NOT NULL REFERENCES identities(id), "
+                   "PRIMARY KEY(event_id, identity_id)) WITHOUT ROWID;"
+                   "CREATE INDEX events_time ON events(time);"
+                   "INSERT INTO people VALUES (1, 'ann'), (2, 'bob'), (3, 'cat');"
+                   "INSERT INTO identities VALUES (1, 'ann', 'name', NULL, 1), "
+                   "(2, 'bob', 'name', NULL, 2), (3, 'cat', 'name', NULL, 3);"
+                   "INSERT INTO events VALUES (1, 1000, 'sms', 'message', 1, 1, 0, NULL, 1, "
+                   "'sms', 'a', 'hello'), (2, 2000, 'email', 'email', 2, 1, 0, 2.5, 1, "
+                   "'email', 'b', NULL);"
+                   "INSERT INTO event_targets VALUES (1, 2), (1, 3), (2, 1);",
+                   nullptr, nullptr, nullptr),
+      SQLITE_OK);
+  sqlite3_close(db);
+
+  {
+    Result<std::unique_ptr<Store>> store = Store::Open(path);
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    Result<EventLog> log = (*store)->LoadEventLog(std::numeric_limits<double>::infinity());
+    ASSERT_TRUE(log.ok()) << log.status().message();
+    EXPECT_EQ(log->event_count(), 2u);
+    EXPECT_EQ(log->targets.size(), 3u);
+    // The key still refuses a repeat, and takes a new event.
+    Event event;
+    event.time = 3000;
+    event.channel = Channel::kSms;
+    event.kind = Kind::kMessage;
+    event.actor = "cat";
+    event.targets = {"ann"};
+    event.source = "sms";
+    event.native_id = "a";
+    ASSERT_TRUE((*store)->BeginBatch().ok());
+    Result<bool> repeat = (*store)->InsertEvent(event);
+    ASSERT_TRUE(repeat.ok()) << repeat.status().message();
+    EXPECT_FALSE(*repeat);
+    event.native_id = "c";
+    Result<bool> fresh = (*store)->InsertEvent(event);
+    ASSERT_TRUE(fresh.ok()) << fresh.status().message();
+    EXPECT_TRUE(*fresh);
+    ASSERT_TRUE((*store)->CommitBatch().ok());
+  }
+
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  auto text_of = [&](const char* sql) {
+    sqlite3_stmt* statement = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &statement, nullptr), SQLITE_OK) << sql;
+    std::string out;
+    while (sqlite3_step(statement) == SQLITE_ROW) {
+      if (!out.empty()) out += ",";
+      out += reinterpret_cast<const char*>(sqlite3_column_text(statement, 0));
+    }
+    sqlite3_finalize(statement);
+    return out;
+  };
+  EXPECT_EQ(text_of("SELECT value FROM meta WHERE key = 'schema_version'"), "3");
+  EXPECT_EQ(text_of("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' "
+                    "ORDER BY name"),
+            "events_actor,events_native,events_time");
+  EXPECT_EQ(text_of("SELECT group_concat(row, ' ') FROM (SELECT id || ':' || source || ':' || "
+                    "native_id || ':' || coalesce(text, '-') || ':' || coalesce(effort, '-') AS "
+                    "row FROM events ORDER BY id)"),
+            "1:sms:a:hello:- 2:email:b:-:2.5 3:sms:c:-:-");
+  EXPECT_EQ(text_of("SELECT group_concat(pair, ' ') FROM (SELECT event_id || '>' || identity_id "
+                    "AS pair FROM event_targets ORDER BY event_id, identity_id)"),
+            "1>2 1>3 2>1 3>1");
+  EXPECT_EQ(text_of("PRAGMA foreign_key_check"), "");
+  sqlite3_close(db);
 }
 
 }  // namespace

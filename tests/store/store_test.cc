@@ -546,14 +546,62 @@ TEST_F(StoreImportTest, ImportWithIndexesRebuiltStoresTheSameEvents) {
   sqlite3_exec(
       db,
       "SELECT name FROM sqlite_master WHERE type = 'index' AND name IN ('events_time', "
-      "'events_actor', 'event_targets_identity')",
+      "'events_actor', 'event_targets_identity', 'events_native')",
       [](void* count, int, char**, char**) {
         ++*static_cast<int*>(count);
         return 0;
       },
       &indexes, nullptr);
   sqlite3_close(db);
-  EXPECT_EQ(indexes, 3);
+  EXPECT_EQ(indexes, 4);
+}
+
+// Into an empty store a large import drops the dedupe key too and removes repeated events at the
+// end: the same events are kept (the first of each key, with its own targets) and the same
+// repeats counted as when each event is checked on insert.
+TEST_F(StoreImportTest, RepeatsFoundAtTheEndAreTheOnesFoundOnInsert) {
+  const std::string csv = Write("repeats.csv",
+                                "time,channel,kind,actor,targets,native_id\n"
+                                "2024-03-01T10:00:00Z,email,email,ann,bob;cat,m1\n"
+                                "2024-03-02T10:00:00Z,email,email,bob,ann,m2\n"
+                                "2024-03-03T10:00:00Z,email,email,cat,dan;eve,m1\n"
+                                "2024-03-04T10:00:00Z,email,email,ann,cat,m3\n"
+                                "2024-03-05T10:00:00Z,email,email,eve,bob,m2\n"
+                                "2024-03-06T10:00:00Z,email,email,dan,ann,m1\n");
+  ImportOptions options;
+  options.indexes = IndexPolicy::kKeep;
+  Result<FileImportReport> kept = ImportFile(*store_, csv, options);
+  ASSERT_TRUE(kept.ok()) << kept.status().ToString();
+  EXPECT_EQ(kept->accepted, 3);
+  EXPECT_EQ(kept->duplicate, 3);
+
+  const std::string other_path = (dir_ / "rebuilt.db").string();
+  Result<std::unique_ptr<Store>> other = Store::Open(other_path);
+  ASSERT_TRUE(other.ok());
+  options.indexes = IndexPolicy::kRebuild;
+  Result<FileImportReport> rebuilt = ImportFile(**other, csv, options);
+  ASSERT_TRUE(rebuilt.ok()) << rebuilt.status().ToString();
+  EXPECT_EQ(rebuilt->accepted, 3);
+  EXPECT_EQ(rebuilt->duplicate, 3);
+
+  Result<EventLog> kept_log = store_->LoadEventLog(kAll);
+  Result<EventLog> rebuilt_log = (*other)->LoadEventLog(kAll);
+  ASSERT_TRUE(kept_log.ok() && rebuilt_log.ok());
+  EXPECT_EQ(rebuilt_log->time, kept_log->time);
+  EXPECT_EQ(rebuilt_log->actor, kept_log->actor);
+  EXPECT_EQ(rebuilt_log->target_offset, kept_log->target_offset);
+  EXPECT_EQ(rebuilt_log->targets, kept_log->targets);
+  ASSERT_EQ(rebuilt_log->event_count(), 3u);
+  EXPECT_EQ(rebuilt_log->targets.size(), 4u);  // bob and cat, ann, cat: the repeats' went
+
+  // The store is no longer empty, so the key stays up and a second import repeats everything.
+  Result<FileImportReport> again = ImportFile(**other, csv, options);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->accepted, 0);
+  EXPECT_EQ(again->duplicate, 6);
+  Result<int64_t> count = (*other)->CountEvents();
+  ASSERT_TRUE(count.ok());
+  EXPECT_EQ(*count, 3);
 }
 
 }  // namespace

@@ -14,7 +14,7 @@
 
 namespace rapport::store {
 
-// What an import does with the store's read-only indexes (Store::DropSecondaryIndexes).
+// What an import does with the store's indexes (Store::DropReadIndexes).
 enum class IndexPolicy {
   kAuto,  // rebuild when the file is at least 8 MiB and adds about a quarter of the store or more
   kKeep,  // keep them up row by row

@@ -118,11 +118,15 @@ class Store {
   Status CommitBatch();
   Status RollbackBatch();
 
-  // The indexes that serve reads only (events by time, actor and target): a large import drops
-  // them and builds them once at its end, which costs less than keeping them up row by row.
-  // Open() builds any that are missing. REQUIRES: no batch open.
-  Status DropSecondaryIndexes();
-  Status CreateSecondaryIndexes();
+  // A large import drops the indexes that serve reads only (events by time, actor and target)
+  // and builds them once at its end, which costs less than keeping them up row by row. Into an
+  // empty store it drops the dedupe key (source, native_id) too: while it is down, InsertEvent
+  // stores repeated events as well (and says they are new); BuildIndexes then deletes every
+  // event that repeats the key of an earlier one (a smaller id), with its targets, and returns
+  // how many it deleted. Open() builds any index that is missing. REQUIRES: no batch open.
+  Status DropReadIndexes();
+  Status DropDedupeIndex();
+  Result<int64_t> BuildIndexes();
 
   // Records one import run for `rapport imports`-style listing and for audit.
   Status RecordImport(const std::string& path, const std::string& format, int64_t read,
