@@ -556,6 +556,31 @@ TEST_F(StoreImportTest, ImportWithIndexesRebuiltStoresTheSameEvents) {
   EXPECT_EQ(indexes, 4);
 }
 
+// An import that dies while the dedupe key is down leaves repeated events behind; opening the
+// store again removes them (the later of each key) and puts the key back.
+TEST_F(StoreImportTest, OpeningAfterAnImportDiedWithTheKeyDownRemovesRepeats) {
+  ASSERT_TRUE(store_->DropReadIndexes().ok());
+  ASSERT_TRUE(store_->DropDedupeIndex().ok());
+  InsertAll({MakeEvent(100, "ann", {"bob"}, "m1"), MakeEvent(200, "bob", {"ann", "cat"}, "m1"),
+             MakeEvent(300, "cat", {"ann"}, "m2")});
+  store_.reset();  // as if the process had died here
+
+  Result<std::unique_ptr<Store>> reopened = Store::Open(db_path_);
+  ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
+  store_ = std::move(reopened).value();
+  Result<EventLog> log = store_->LoadEventLog(kAll);
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  ASSERT_EQ(log->time.size(), 2u);
+  EXPECT_EQ(log->time[0], 100);
+  EXPECT_EQ(log->time[1], 300);
+  EXPECT_EQ(log->targets.size(), 2u);  // the repeat's two targets went with it
+  ASSERT_TRUE(store_->BeginBatch().ok());
+  Result<bool> repeat = store_->InsertEvent(MakeEvent(400, "dan", {"ann"}, "m2"));
+  ASSERT_TRUE(repeat.ok()) << repeat.status().ToString();
+  EXPECT_FALSE(*repeat);  // the key is back
+  ASSERT_TRUE(store_->CommitBatch().ok());
+}
+
 // Into an empty store a large import drops the dedupe key too and removes repeated events at the
 // end: the same events are kept (the first of each key, with its own targets) and the same
 // repeats counted as when each event is checked on insert.
