@@ -23,7 +23,10 @@ enum class IndexPolicy {
 
 struct ImportOptions {
   ingest::ReadOptions read;
-  int batch_size = 10000;
+  // Events per transaction. Each commit writes every index page its rows touched, so into a
+  // large store (indexes kept, random inserts) fewer, larger commits write less: 100,000 took
+  // 10^5 events into a 10^7-event store in 6.0 s, 10,000 in 8.7 s (docs/BENCHMARKS.md).
+  int batch_size = 100000;
   std::string rejects_path;  // appended to; empty disables writing (rejects are still counted)
   std::string label;  // the name recorded in the imports table and the rejects file; empty: path
   IndexPolicy indexes = IndexPolicy::kAuto;
