@@ -11,6 +11,15 @@
 namespace rapport::store {
 namespace {
 
+// Inserts one event in a batch of its own; whether it was new.
+bool InsertOne(Store& store, const Event& event) {
+  EXPECT_TRUE(store.BeginBatch().ok());
+  Result<bool> inserted = store.InsertEvent(event);
+  EXPECT_TRUE(inserted.ok()) << inserted.status().message();
+  EXPECT_TRUE(store.CommitBatch().ok());
+  return inserted.ok() && *inserted;
+}
+
 TEST(StoreMigrationTest, VersionOneDatabaseGainsIdentityColumns) {
   const std::string path = ::testing::TempDir() + "/rapport_v1.db";
   std::filesystem::remove(path);
@@ -39,11 +48,7 @@ TEST(StoreMigrationTest, VersionOneDatabaseGainsIdentityColumns) {
   event.actor_name = "Ann";
   event.source = "test";
   event.native_id = "1";
-  ASSERT_TRUE((*store)->BeginBatch().ok());
-  Result<bool> inserted = (*store)->InsertEvent(event);
-  ASSERT_TRUE(inserted.ok()) << inserted.status().message();
-  EXPECT_TRUE(*inserted);
-  ASSERT_TRUE((*store)->CommitBatch().ok());
+  EXPECT_TRUE(InsertOne(**store, event));
   Result<std::vector<IdentityInfo>> identities = (*store)->IdentitiesOf(1);
   ASSERT_TRUE(identities.ok());
   ASSERT_EQ(identities->size(), 1u);
@@ -105,15 +110,9 @@ TEST(StoreMigrationTest, VersionTwoEventsTableLosesItsConstraintAndKeepsItsRows)
     event.targets = {"ann"};
     event.source = "sms";
     event.native_id = "a";
-    ASSERT_TRUE((*store)->BeginBatch().ok());
-    Result<bool> repeat = (*store)->InsertEvent(event);
-    ASSERT_TRUE(repeat.ok()) << repeat.status().message();
-    EXPECT_FALSE(*repeat);
+    EXPECT_FALSE(InsertOne(**store, event));
     event.native_id = "c";
-    Result<bool> fresh = (*store)->InsertEvent(event);
-    ASSERT_TRUE(fresh.ok()) << fresh.status().message();
-    EXPECT_TRUE(*fresh);
-    ASSERT_TRUE((*store)->CommitBatch().ok());
+    EXPECT_TRUE(InsertOne(**store, event));
   }
 
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
