@@ -23,7 +23,8 @@ Result<Config> EffectiveConfig(const GlobalOptions& global) {
 }
 
 Result<std::unique_ptr<store::Store>> OpenStore(const GlobalOptions& global) {
-  return store::Store::Open(global.db);
+  return store::Store::Open(global.db,
+                            [](const std::string& notice) { fmt::print(stderr, "{}\n", notice); });
 }
 
 Result<double> ResolveAsOf(const store::Store& store, const std::string& as_of_text) {

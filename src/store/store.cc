@@ -136,7 +136,8 @@ Store::~Store() {
   sqlite3_close(db_);
 }
 
-Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {
+Result<std::unique_ptr<Store>> Store::Open(
+    const std::string& path, const std::function<void(const std::string&)>& on_notice) {
   sqlite3* db = nullptr;
   // NOMUTEX: a Store is used from one thread at a time (store.h), so SQLite need not lock.
   if (sqlite3_open_v2(path.c_str(), &db,
@@ -157,7 +158,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {
     return status.WithContext(fmt::format(
         "{} is not a Rapport database (or is damaged); give another path with --db", path));
   }
-  RAPPORT_RETURN_IF_ERROR(store->Migrate());
+  RAPPORT_RETURN_IF_ERROR(store->Migrate(on_notice));
   RAPPORT_RETURN_IF_ERROR(store->BuildIndexes().status());
   Statements& s = *store->statements_;
   RAPPORT_ASSIGN_OR_RETURN(
@@ -180,7 +181,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {
   return store;
 }
 
-Status Store::Migrate() {
+Status Store::Migrate(const std::function<void(const std::string&)>& on_notice) {
   // Version 1 databases lack the identity kind and display name columns.
   RAPPORT_ASSIGN_OR_RETURN(
       Statement columns, Statement::Prepare(db_,
@@ -208,6 +209,12 @@ Status Store::Migrate() {
       row && events_sql.Text(0).find("UNIQUE(source, native_id)") != std::string::npos;
   events_sql.Reset();
   if (!has_constraint) return Status::Ok();
+  if (on_notice) {
+    RAPPORT_ASSIGN_OR_RETURN(const int64_t events, CountEvents());
+    on_notice(fmt::format(
+        "upgrading {} to schema version 3: its events table ({} event(s)) is rebuilt once", path_,
+        events));
+  }
   RAPPORT_RETURN_IF_ERROR(Exec("PRAGMA foreign_keys=OFF"));
   Status rebuilt = Exec("BEGIN IMMEDIATE");
   if (rebuilt.ok()) {

@@ -1,15 +1,20 @@
 // A database written by an older version opens and takes new data.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
 #include <filesystem>
 #include <limits>
 #include <string>
+#include <vector>
 
 #include "rapport/store/store.h"
 
 namespace rapport::store {
 namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 
 // Inserts one event in a batch of its own; whether it was new.
 bool InsertOne(Store& store, const Event& event) {
@@ -95,8 +100,11 @@ TEST(StoreMigrationTest, VersionTwoEventsTableLosesItsConstraintAndKeepsItsRows)
   sqlite3_close(db);
 
   {
-    Result<std::unique_ptr<Store>> store = Store::Open(path);
+    std::vector<std::string> notices;
+    Result<std::unique_ptr<Store>> store =
+        Store::Open(path, [&](const std::string& notice) { notices.push_back(notice); });
     ASSERT_TRUE(store.ok()) << store.status().message();
+    EXPECT_THAT(notices, ElementsAre(HasSubstr("events table (2 event(s)) is rebuilt once")));
     Result<EventLog> log = (*store)->LoadEventLog(std::numeric_limits<double>::infinity());
     ASSERT_TRUE(log.ok()) << log.status().message();
     EXPECT_EQ(log->event_count(), 2u);

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -102,7 +103,10 @@ struct StoredEvent {
 class Store {
  public:
   // Opens (creating if needed) the database at `path` and brings its schema up to date.
-  static Result<std::unique_ptr<Store>> Open(const std::string& path);
+  // `on_notice`, when given, hears about slow one-time work before it starts (rebuilding the
+  // events table of an older schema).
+  static Result<std::unique_ptr<Store>> Open(
+      const std::string& path, const std::function<void(const std::string&)>& on_notice = {});
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
@@ -211,7 +215,8 @@ class Store {
   Result<IdentityDigest> DigestIdentities(std::optional<int64_t> up_to) const;
   Status ForgetRows(int64_t person_id, ForgetCounts& counts);
   Status VacuumAndTruncateLog();
-  Status Migrate();  // brings an older schema up to date
+  // Brings an older schema up to date.
+  Status Migrate(const std::function<void(const std::string&)>& on_notice);
   Result<int64_t> IdentityId(const std::string& value);
   Result<int64_t> PersonOfIdentity(int64_t identity_id) const;
   Status SetDisplayName(int64_t identity_id, const std::string& display_name);
