@@ -130,9 +130,9 @@ struct StoreScoring {
 
 Result<StoreScoring> ScoreStore(const GlobalOptions& global, const ViewArgs& args) {
   const auto begin = std::chrono::steady_clock::now();
-  // Freed buffers (the checkpoint's bytes, the last checkpoint once continued) stay in the heap
-  // for the next ones instead of going back to the kernel (no mmap for large blocks, no trimming):
-  // first touches of fresh memory cost more than the scoring itself (docs/BENCHMARKS.md).
+  // Freed buffers stay in the heap for the next ones instead of going back to the kernel (no mmap
+  // for large blocks, no trimming): first touches of fresh memory cost more than the scoring itself
+  // (docs/BENCHMARKS.md).
   mallopt(M_MMAP_MAX, 0);
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
   StoreScoring scoring;
@@ -145,7 +145,8 @@ Result<StoreScoring> ScoreStore(const GlobalOptions& global, const ViewArgs& arg
   // Why the stored checkpoint cannot be continued, when it cannot.
   std::string stale;
   RAPPORT_ASSIGN_OR_RETURN(std::optional<store::StoredCheckpoint> stored, store.LoadCheckpoint());
-  score::ScoreCheckpoint checkpoint;
+  // The checkpoint is read in place from the mapping of its file (no copy).
+  score::ScoreCheckpointView checkpoint;
   if (!stored) {
     stale = "no checkpoint yet";
   } else if (!stored->unusable.empty()) {
@@ -156,14 +157,13 @@ Result<StoreScoring> ScoreStore(const GlobalOptions& global, const ViewArgs& arg
     RAPPORT_ASSIGN_OR_RETURN(stale, store.ChangesSinceCheckpoint(*stored));
   }
   if (stale.empty() && !args.full) {
-    Result<score::ScoreCheckpoint> parsed = score::ParseCheckpoint(stored->data);
+    Result<score::ScoreCheckpointView> parsed = score::ParseCheckpoint(stored->data.bytes());
     if (parsed.ok()) {
-      checkpoint = std::move(*parsed);
+      checkpoint = *parsed;
     } else {
       stale = parsed.status().message();
     }
   }
-  if (stored) std::string().swap(stored->data);
   EventLog log;
   std::string from_every_event = args.full ? "--full" : stale;
   if (from_every_event.empty()) {
@@ -180,7 +180,8 @@ Result<StoreScoring> ScoreStore(const GlobalOptions& global, const ViewArgs& arg
   score::EventAggregates aggregates =
       score::AggregateEvents(log, config, as_of, incremental ? &checkpoint : nullptr, &next);
   const double resumed_anchor = checkpoint.anchor();
-  checkpoint = score::ScoreCheckpoint();
+  checkpoint = score::ScoreCheckpointView();
+  if (stored) stored->data = store::MappedFile();  // before its file is rewritten
   scoring.run = score::ScoreAggregates(std::move(aggregates), {log.person_id, log.person_name},
                                        config, as_of, {}, /*keep_features=*/false);
   // The new checkpoint, unless a valid one anchored later stays (after a scoring as of an
@@ -191,8 +192,8 @@ Result<StoreScoring> ScoreStore(const GlobalOptions& global, const ViewArgs& arg
     save.settings = settings;
     save.last_event_id = incremental ? stored->last_event_id : 0;
     for (const int64_t id : log.event_id) save.last_event_id = std::max(save.last_event_id, id);
-    save.data = score::SerializeCheckpoint(next);
-    RAPPORT_RETURN_IF_ERROR(store.SaveCheckpoint(save));
+    const score::SerializedCheckpoint bytes(next);
+    RAPPORT_RETURN_IF_ERROR(store.SaveCheckpoint(save, bytes.pieces()));
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();

@@ -330,9 +330,8 @@ PairTable PairAggregator::Finish(IncrementalFold incremental) && {
     size_t group = kNone;  // index into group_start
     size_t state = kNone;  // index into the resumed checkpoint's pairs
   };
-  const std::vector<PairState> no_states;
-  const std::vector<PairState>& resumed =
-      incremental.resume != nullptr ? incremental.resume->pairs : no_states;
+  const std::span<const PairState> resumed =
+      incremental.resume != nullptr ? incremental.resume->pairs : std::span<const PairState>();
   size_t resumed_end = 0;
   std::vector<size_t> group_start;
   std::vector<Pair> pairs;

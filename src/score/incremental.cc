@@ -3,10 +3,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
-#include <type_traits>
+#include <utility>
 
 #include "rapport/core/time.h"
 #include "rapport/score/volume.h"
@@ -17,8 +19,16 @@ double CheckpointAnchor(const TieConfig& tie, double as_of) {
   return as_of - DecayOf(tie).recent_hold_days * kSecondsPerDay;
 }
 
-std::string WhyNotContinue(const ScoreCheckpoint& checkpoint, const TieConfig& tie, double as_of,
-                           const std::vector<int64_t>& people_now) {
+ScoreCheckpointView ViewOf(const ScoreCheckpoint& checkpoint) {
+  const VolumeEvents& window = checkpoint.window;
+  return {graph::ViewOf(checkpoint.pairs),
+          checkpoint.person_id,
+          checkpoint.active,
+          {window.time, window.actor, window.kind, window.target_offset, window.targets}};
+}
+
+std::string WhyNotContinue(const ScoreCheckpointView& checkpoint, const TieConfig& tie,
+                           double as_of, const std::vector<int64_t>& people_now) {
   if (CheckpointAnchor(tie, as_of) < checkpoint.anchor()) {
     return fmt::format("as_of {} is less than {} days after the checkpoint's anchor {}",
                        FormatDate(as_of), DecayOf(tie).recent_hold_days,
@@ -41,7 +51,7 @@ void VolumeEvents::Add(double event_time, PersonIndex event_actor, Kind event_ki
 }
 
 EventAggregates AggregateEvents(const EventLog& log, const Config& config, double as_of,
-                                const ScoreCheckpoint* resume, ScoreCheckpoint* pause) {
+                                const ScoreCheckpointView* resume, ScoreCheckpoint* pause) {
   EventAggregates aggregates;
   const size_t people = log.person_count();
   aggregates.pairs = graph::AggregatePairs(
@@ -64,7 +74,7 @@ EventAggregates AggregateEvents(const EventLog& log, const Config& config, doubl
   const double pause_window_start =
       pause != nullptr ? pause->anchor() - config.volume.window_days * kSecondsPerDay : 0;
   if (resume != nullptr) {
-    const VolumeEvents& window = resume->window;
+    const VolumeEventsView& window = resume->window;
     for (size_t i = 0; i < window.size(); ++i) {
       volume.Add(window.time[i], window.actor[i], window.kind[i], window.targets_of(i));
       if (pause != nullptr && window.time[i] > pause_window_start) {
@@ -98,181 +108,140 @@ EventAggregates AggregateEvents(const EventLog& log, const Config& config, doubl
   return aggregates;
 }
 
-// The checkpoint's bytes: "RAPCKPT1", then little-endian fixed-width fields (this machine's
-// layout; a checkpoint never leaves the store it was made for):
-//   f64 anchor, u64 people, people x i64 person id, people x u8 active, u64 pairs, then per pair
-//   u32 u, u32 v, 7 x f64 (effort u->v, v->u, raw effort u->v, v->u, negative, private, favour),
-//   u32 count u->v, v->u, f64 first, last, u32 channel mask, active days, active weeks,
-//   f64 contact seconds, recent sum, i64 last day, last week, f64 week effort; then the window
-//   events: u64 events, events x f64 time, events x u32 actor, events x u8 kind,
-//   (events + 1) x u64 target offset, targets x u32 target (their number is the last offset).
+// The checkpoint's bytes, in this machine's layout (a checkpoint never leaves the store it was
+// made for), every array at an offset aligned for its type:
+//   header: "RAPCKPT2", f64 anchor, u64 people, u64 pairs, u64 window events, u64 window targets,
+//           u32 bytes of a pair state, u32 zero
+//   people x i64 person id, pairs x graph::PairState as in memory, events x f64 time,
+//   (events + 1) x u64 target offset, events x u32 actor, targets x u32 target,
+//   people x u8 active, events x u8 kind.
 namespace {
 
-constexpr std::string_view kMagic = "RAPCKPT1";
-constexpr size_t kPairBytes = 2 * 4 + 7 * 8 + 2 * 4 + 2 * 8 + 3 * 4 + 2 * 8 + 2 * 8 + 8;
+constexpr std::string_view kMagic = "RAPCKPT2";
+static_assert(sizeof(graph::PairState) % 8 == 0 && alignof(graph::PairState) == 8);
 
-// Writes fields into a buffer sized beforehand.
-class Writer {
- public:
-  explicit Writer(char* at) : at_(at) {}
-  template <typename T>
-  void Put(T value) {
-    static_assert(std::is_arithmetic_v<T>);
-    std::memcpy(at_, &value, sizeof(T));
-    at_ += sizeof(T);
-  }
-  char* at() const { return at_; }
-
- private:
-  char* at_;
+struct Counts {
+  uint64_t people = 0, pairs = 0, events = 0, targets = 0;
 };
 
-class Reader {
- public:
-  explicit Reader(std::string_view in) : in_(in) {}
-  size_t left() const { return in_.size(); }
-  template <typename T>
-  T Get() {  // REQUIRES: left() >= sizeof(T)
-    T value;
-    std::memcpy(&value, in_.data(), sizeof(T));
-    in_.remove_prefix(sizeof(T));
-    return value;
-  }
+// The sections after the header, in order, as byte sizes.
+std::array<uint64_t, 8> SectionBytes(const Counts& n) {
+  return {n.people * 8, n.pairs * sizeof(graph::PairState),
+          n.events * 8, (n.events + 1) * 8,
+          n.events * 4, n.targets * 4,
+          n.people,     n.events};
+}
 
- private:
-  std::string_view in_;
-};
+template <typename T>
+std::string_view BytesOf(std::span<const T> values) {
+  return {reinterpret_cast<const char*>(values.data()), values.size_bytes()};
+}
+
+// `bytes` at `at` as an array of T. REQUIRES: `at` aligned for T.
+template <typename T>
+std::span<const T> SpanAt(const char* at, uint64_t bytes) {
+  return {reinterpret_cast<const T*>(at), bytes / sizeof(T)};
+}
 
 }  // namespace
 
-std::string SerializeCheckpoint(const ScoreCheckpoint& checkpoint) {
-  const size_t people = checkpoint.person_id.size();
-  const std::vector<graph::PairState>& pairs = checkpoint.pairs.pairs;
-  const VolumeEvents& window = checkpoint.window;
-  const size_t pairs_at = kMagic.size() + 16 + people * 9 + 8;
-  const size_t window_at = pairs_at + pairs.size() * kPairBytes;
-  std::string out(
-      window_at + 8 + window.size() * 13 + (window.size() + 1) * 8 + window.targets.size() * 4,
-      '\0');
-  std::memcpy(out.data(), kMagic.data(), kMagic.size());
-  Writer head(out.data() + kMagic.size());
-  head.Put(checkpoint.anchor());
-  head.Put(uint64_t{people});
-  for (const int64_t id : checkpoint.person_id) head.Put(id);
-  for (const uint8_t active : checkpoint.active) head.Put(active);
-  head.Put(uint64_t{pairs.size()});
-  // Every pair at its own offset: in parallel.
-  const auto count = static_cast<int64_t>(pairs.size());
-#pragma omp parallel for schedule(static) if (count > 100000)
-  for (int64_t i = 0; i < count; ++i) {
-    const graph::PairState& state = pairs[static_cast<size_t>(i)];
-    const graph::PairRecord& r = state.record;
-    Writer write(out.data() + pairs_at + static_cast<size_t>(i) * kPairBytes);
-    write.Put(r.u);
-    write.Put(r.v);
-    for (const double sum : {r.effort[0], r.effort[1], r.raw_effort[0], r.raw_effort[1],
-                             r.negative_effort, r.private_effort, r.favour_effort}) {
-      write.Put(sum);
-    }
-    write.Put(r.count[0]);
-    write.Put(r.count[1]);
-    write.Put(r.first);
-    write.Put(r.last);
-    write.Put(r.channel_mask);
-    write.Put(r.active_days);
-    write.Put(r.active_weeks);
-    write.Put(r.contact_seconds);
-    write.Put(state.recent_sum);
-    write.Put(state.last_day);
-    write.Put(state.last_week);
-    write.Put(state.week_effort);
-  }
-  Writer tail(out.data() + window_at);
-  tail.Put(uint64_t{window.size()});
-  for (const double time : window.time) tail.Put(time);
-  for (const PersonIndex actor : window.actor) tail.Put(actor);
-  for (const Kind kind : window.kind) tail.Put(static_cast<uint8_t>(kind));
-  for (const uint64_t offset : window.target_offset) tail.Put(offset);
-  for (const PersonIndex target : window.targets) tail.Put(target);
-  if (tail.at() != out.data() + out.size()) std::abort();  // the sizes above are wrong
+SerializedCheckpoint::SerializedCheckpoint(const ScoreCheckpoint& checkpoint)
+    : checkpoint_(checkpoint) {
+  const uint64_t head[] = {checkpoint.person_id.size(), checkpoint.pairs.pairs.size(),
+                           checkpoint.window.size(), checkpoint.window.targets.size()};
+  const double anchor = checkpoint.anchor();
+  const uint32_t layout[] = {sizeof(graph::PairState), 0};
+  std::memcpy(header_, kMagic.data(), 8);
+  std::memcpy(header_ + 8, &anchor, 8);
+  std::memcpy(header_ + 16, head, sizeof head);
+  std::memcpy(header_ + 48, layout, sizeof layout);
+}
+
+std::vector<std::string_view> SerializedCheckpoint::pieces() const {
+  const ScoreCheckpoint& c = checkpoint_;
+  const VolumeEvents& window = c.window;
+  return {std::string_view(header_, kHeaderBytes),  BytesOf(std::span(c.person_id)),
+          BytesOf(std::span(c.pairs.pairs)),        BytesOf(std::span(window.time)),
+          BytesOf(std::span(window.target_offset)), BytesOf(std::span(window.actor)),
+          BytesOf(std::span(window.targets)),       BytesOf(std::span(c.active)),
+          BytesOf(std::span(window.kind))};
+}
+
+std::string SerializedCheckpoint::Join() const {
+  std::string out;
+  for (const std::string_view piece : pieces()) out.append(piece);
   return out;
 }
 
-Result<ScoreCheckpoint> ParseCheckpoint(std::string_view bytes) {
+Result<ScoreCheckpointView> ParseCheckpoint(std::string_view bytes) {
   const auto corrupt = [](std::string_view what) {
     return DataLoss(
         fmt::format("the score checkpoint is corrupt ({}); `rapport score --full` "
                     "scores from every event and writes a new one",
                     what));
   };
-  if (!bytes.starts_with(kMagic)) return corrupt("no RAPCKPT1 header");
-  Reader read(bytes.substr(kMagic.size()));
-  ScoreCheckpoint checkpoint;
-  if (read.left() < 16) return corrupt("truncated header");
-  checkpoint.pairs.anchor = read.Get<double>();
-  const auto people = read.Get<uint64_t>();
-  if (people > read.left() / 9) return corrupt("more people than bytes");
-  checkpoint.person_id.resize(people);
-  checkpoint.active.resize(people);
-  for (int64_t& id : checkpoint.person_id) id = read.Get<int64_t>();
-  for (uint8_t& active : checkpoint.active) active = read.Get<uint8_t>();
-  if (read.left() < 8) return corrupt("truncated pair count");
-  const auto pairs = read.Get<uint64_t>();
-  if (read.left() / kPairBytes < pairs) return corrupt("more pairs than bytes");
-  checkpoint.pairs.pairs.resize(pairs);
-  uint64_t previous_key = 0;
-  for (size_t i = 0; i < pairs; ++i) {
-    graph::PairState& state = checkpoint.pairs.pairs[i];
-    graph::PairRecord& r = state.record;
-    r.u = read.Get<PersonIndex>();
-    r.v = read.Get<PersonIndex>();
-    for (double* sum : {&r.effort[0], &r.effort[1], &r.raw_effort[0], &r.raw_effort[1],
-                        &r.negative_effort, &r.private_effort, &r.favour_effort}) {
-      *sum = read.Get<double>();
-    }
-    r.count[0] = read.Get<uint32_t>();
-    r.count[1] = read.Get<uint32_t>();
-    r.first = read.Get<double>();
-    r.last = read.Get<double>();
-    r.channel_mask = read.Get<uint32_t>();
-    r.active_days = read.Get<uint32_t>();
-    r.active_weeks = read.Get<uint32_t>();
-    r.contact_seconds = read.Get<double>();
-    state.recent_sum = read.Get<double>();
-    state.last_day = read.Get<int64_t>();
-    state.last_week = read.Get<int64_t>();
-    state.week_effort = read.Get<double>();
-    const uint64_t key = (uint64_t{r.u} << 32) | r.v;
-    if (r.u >= r.v || r.v >= people || (i > 0 && key <= previous_key)) {
-      return corrupt(fmt::format("pair {} is out of order or names no person", i));
-    }
-    previous_key = key;
+  if (bytes.starts_with("RAPCKPT1")) {
+    return DataLoss("the score checkpoint is in an earlier version's layout");
   }
+  if (!bytes.starts_with(kMagic)) return corrupt("no RAPCKPT2 header");
+  if (bytes.size() < SerializedCheckpoint::kHeaderBytes) return corrupt("truncated header");
+  if (reinterpret_cast<uintptr_t>(bytes.data()) % 8 != 0) return corrupt("misaligned in memory");
+  double anchor = 0;
+  Counts n;
+  uint32_t layout[2] = {0, 0};
+  std::memcpy(&anchor, bytes.data() + 8, 8);
+  std::memcpy(&n, bytes.data() + 16, sizeof n);
+  std::memcpy(layout, bytes.data() + 48, sizeof layout);
+  if (layout[0] != sizeof(graph::PairState) || layout[1] != 0) {
+    return corrupt("pair states of another layout");
+  }
+  // Every count bounded by the size before any product of them is taken.
+  const uint64_t body = bytes.size() - SerializedCheckpoint::kHeaderBytes;
+  if (n.people > body || n.pairs > body || n.events > body || n.targets > body) {
+    return corrupt("counts larger than the file");
+  }
+  const std::array<uint64_t, 8> section = SectionBytes(n);
+  uint64_t total = 0;
+  for (const uint64_t size : section) total += size;
+  if (total != body) return corrupt("the counts do not match the size");
+  std::array<const char*, 8> at{};
+  at[0] = bytes.data() + SerializedCheckpoint::kHeaderBytes;
+  for (size_t i = 1; i < at.size(); ++i) at[i] = at[i - 1] + section[i - 1];
 
-  VolumeEvents& window = checkpoint.window;
-  if (read.left() < 16) return corrupt("truncated window");
-  const auto events = read.Get<uint64_t>();
-  // 21 bytes an event at least (time, actor, kind, offset), and the first offset.
-  if (events > (read.left() - 8) / 21) return corrupt("more window events than bytes");
-  window.time.resize(events);
-  window.actor.resize(events);
-  window.kind.resize(events);
-  window.target_offset.resize(events + 1);
-  for (double& time : window.time) time = read.Get<double>();
-  for (PersonIndex& actor : window.actor) actor = read.Get<PersonIndex>();
-  for (Kind& kind : window.kind) kind = static_cast<Kind>(read.Get<uint8_t>());
-  for (uint64_t& offset : window.target_offset) offset = read.Get<uint64_t>();
-  const uint64_t targets = window.target_offset.back();
-  if (window.target_offset.front() != 0 || targets > read.left() / 4 ||
-      read.left() != targets * 4) {
+  ScoreCheckpointView view;
+  view.pairs.anchor = anchor;
+  view.person_id = SpanAt<int64_t>(at[0], section[0]);
+  view.pairs.pairs = SpanAt<graph::PairState>(at[1], section[1]);
+  VolumeEventsView& window = view.window;
+  window.time = SpanAt<double>(at[2], section[2]);
+  window.target_offset = SpanAt<uint64_t>(at[3], section[3]);
+  window.actor = SpanAt<PersonIndex>(at[4], section[4]);
+  window.targets = SpanAt<PersonIndex>(at[5], section[5]);
+  view.active = SpanAt<uint8_t>(at[6], section[6]);
+  window.kind = SpanAt<Kind>(at[7], section[7]);
+
+  const uint64_t people = n.people;
+  const std::span<const graph::PairState> pairs = view.pairs.pairs;
+  const auto pair_count = static_cast<int64_t>(pairs.size());
+  int64_t first_bad_pair = pair_count;
+#pragma omp parallel for schedule(static) reduction(min : first_bad_pair) if (pair_count > 100000)
+  for (int64_t i = 0; i < pair_count; ++i) {
+    const graph::PairRecord& r = pairs[static_cast<size_t>(i)].record;
+    const graph::PairRecord* previous = i > 0 ? &pairs[static_cast<size_t>(i) - 1].record : nullptr;
+    if (r.u >= r.v || r.v >= people ||
+        (previous != nullptr && std::pair(previous->u, previous->v) >= std::pair(r.u, r.v))) {
+      first_bad_pair = std::min(first_bad_pair, i);
+    }
+  }
+  if (first_bad_pair < pair_count) {
+    return corrupt(fmt::format("pair {} is out of order or names no person", first_bad_pair));
+  }
+  if (window.target_offset.front() != 0 || window.target_offset.back() != n.targets) {
     return corrupt("the window's targets do not match the size");
   }
-  window.targets.resize(targets);
-  for (PersonIndex& target : window.targets) target = read.Get<PersonIndex>();
-  for (size_t i = 0; i < events; ++i) {
-    if (!(window.time[i] <= checkpoint.pairs.anchor) ||
-        (i > 0 && !(window.time[i - 1] <= window.time[i])) || window.actor[i] >= people ||
-        static_cast<int>(window.kind[i]) >= kKindCount ||
+  for (size_t i = 0; i < window.size(); ++i) {
+    if (!(window.time[i] <= anchor) || (i > 0 && !(window.time[i - 1] <= window.time[i])) ||
+        window.actor[i] >= people || static_cast<int>(window.kind[i]) >= kKindCount ||
         window.target_offset[i] > window.target_offset[i + 1]) {
       return corrupt(fmt::format("window event {} is out of order or names nothing", i));
     }
@@ -280,7 +249,7 @@ Result<ScoreCheckpoint> ParseCheckpoint(std::string_view bytes) {
   for (const PersonIndex target : window.targets) {
     if (target >= people) return corrupt("a window event targets no person");
   }
-  return checkpoint;
+  return view;
 }
 
 }  // namespace rapport::score

@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sqlite3.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -17,6 +19,7 @@
 #include <random>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 
 #include "rapport/core/identity.h"
 #include "rapport/core/text.h"
@@ -1074,6 +1077,57 @@ Result<IdentityDigest> Store::DigestIdentities(std::optional<int64_t> up_to) con
 
 std::string CheckpointPathFor(const std::string& db_path) { return db_path + ".checkpoint"; }
 
+Result<MappedFile> MappedFile::Open(const std::string& path, size_t offset) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  struct stat status {};
+  if (fd < 0 || ::fstat(fd, &status) != 0) {
+    const int error = errno;
+    if (fd >= 0) ::close(fd);
+    return Internal(fmt::format("cannot read {}: {}", path, std::strerror(error)));
+  }
+  MappedFile file;
+  file.map_size_ = static_cast<size_t>(status.st_size);
+  file.offset_ = std::min(offset, file.map_size_);
+  if (file.map_size_ > 0) {
+    // MAP_POPULATE: the page cache's pages are mapped in one call, not a fault each.
+    void* map = ::mmap(nullptr, file.map_size_, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    if (map == MAP_FAILED) {
+      const int error = errno;
+      ::close(fd);
+      file.map_size_ = 0;
+      return Internal(fmt::format("cannot map {}: {}", path, std::strerror(error)));
+    }
+    file.map_ = static_cast<char*>(map);
+  }
+  ::close(fd);
+  return file;
+}
+
+MappedFile::MappedFile(MappedFile&& other) noexcept
+    : map_(std::exchange(other.map_, nullptr)),
+      map_size_(std::exchange(other.map_size_, 0)),
+      offset_(std::exchange(other.offset_, 0)) {}
+
+MappedFile& MappedFile::operator=(MappedFile&& other) noexcept {
+  if (this != &other) {
+    this->~MappedFile();
+    map_ = std::exchange(other.map_, nullptr);
+    map_size_ = std::exchange(other.map_size_, 0);
+    offset_ = std::exchange(other.offset_, 0);
+  }
+  return *this;
+}
+
+MappedFile::~MappedFile() {
+  if (map_ != nullptr) ::munmap(map_, map_size_);
+  map_ = nullptr;
+}
+
+std::string_view MappedFile::bytes() const {
+  return map_ == nullptr ? std::string_view()
+                         : std::string_view(map_ + offset_, map_size_ - offset_);
+}
+
 // The checkpoint's bytes live in a file beside the database (rewriting tens of megabytes inside
 // SQLite costs more than the whole incremental scoring). The file is overwritten in place, which
 // costs a few milliseconds where a new file renamed over the old one costs tens (ext4 flushes a
@@ -1082,28 +1136,55 @@ std::string CheckpointPathFor(const std::string& db_path) { return db_path + ".c
 // another checkpoint, copied without its database or torn by a crash is not used.
 namespace {
 
-uint64_t Checksum(std::string_view bytes) {
-  // Four independent multiply-rotate lanes over 8-byte words, then the tail; not cryptographic,
-  // it only has to notice damage.
-  uint64_t lane[4] = {0x9e3779b97f4a7c15ull, 0xc2b2ae3d27d4eb4full, 0x165667b19e3779f9ull,
-                      0x27d4eb2f165667c5ull};
-  size_t i = 0;
-  for (; i + 32 <= bytes.size(); i += 32) {
+// Four independent multiply-rotate lanes over 8-byte words, then the tail; not cryptographic, it
+// only has to notice damage. Fed in pieces: any split of the same bytes gives the same value.
+class Checksum {
+ public:
+  void Add(std::string_view bytes) {
+    size_ += bytes.size();
+    if (pending_size_ > 0) {
+      const size_t take = std::min(bytes.size(), kBlock - pending_size_);
+      std::memcpy(pending_ + pending_size_, bytes.data(), take);
+      pending_size_ += take;
+      bytes.remove_prefix(take);
+      if (pending_size_ < kBlock) return;
+      Block(pending_);
+      pending_size_ = 0;
+    }
+    for (; bytes.size() >= kBlock; bytes.remove_prefix(kBlock)) Block(bytes.data());
+    std::memcpy(pending_, bytes.data(), bytes.size());
+    pending_size_ = bytes.size();
+  }
+  uint64_t value() const {
+    uint64_t hash =
+        lane_[0] ^ std::rotl(lane_[1], 16) ^ std::rotl(lane_[2], 32) ^ std::rotl(lane_[3], 48);
+    for (size_t i = 0; i < pending_size_; ++i) {
+      hash = (hash ^ static_cast<uint8_t>(pending_[i])) * 0x100000001b3ull;
+    }
+    return hash ^ size_;
+  }
+
+ private:
+  static constexpr size_t kBlock = 32;
+  void Block(const char* block) {
     for (int k = 0; k < 4; ++k) {
       uint64_t word;
-      std::memcpy(&word, bytes.data() + i + 8 * k, 8);
-      lane[k] = std::rotl(lane[k] ^ word, 27) * 0x9e3779b97f4a7c15ull;
+      std::memcpy(&word, block + 8 * k, 8);
+      lane_[k] = std::rotl(lane_[k] ^ word, 27) * 0x9e3779b97f4a7c15ull;
     }
   }
-  uint64_t hash =
-      lane[0] ^ std::rotl(lane[1], 16) ^ std::rotl(lane[2], 32) ^ std::rotl(lane[3], 48);
-  for (; i < bytes.size(); ++i) hash = (hash ^ static_cast<uint8_t>(bytes[i])) * 0x100000001b3ull;
-  return hash ^ bytes.size();
-}
+
+  uint64_t lane_[4] = {0x9e3779b97f4a7c15ull, 0xc2b2ae3d27d4eb4full, 0x165667b19e3779f9ull,
+                       0x27d4eb2f165667c5ull};
+  char pending_[kBlock] = {};
+  size_t pending_size_ = 0;
+  uint64_t size_ = 0;
+};
 
 }  // namespace
 
-Status Store::SaveCheckpoint(const StoredCheckpoint& checkpoint) {
+Status Store::SaveCheckpoint(const StoredCheckpoint& checkpoint,
+                             std::span<const std::string_view> data) {
   RAPPORT_ASSIGN_OR_RETURN(IdentityDigest digest, DigestIdentities(std::nullopt));
   const auto nonce =
       static_cast<int64_t>(std::random_device()() * 0x100000000ull ^ std::random_device()());
@@ -1113,20 +1194,24 @@ Status Store::SaveCheckpoint(const StoredCheckpoint& checkpoint) {
     return Internal(
         fmt::format("cannot write the score checkpoint {}: {}", path, std::strerror(errno)));
   }
-  const auto write_all = [fd](const char* data, size_t size) {
-    while (size > 0) {
-      const ssize_t written = ::write(fd, data, size);
+  const auto write_all = [fd](std::string_view bytes) {
+    while (!bytes.empty()) {
+      const ssize_t written = ::write(fd, bytes.data(), bytes.size());
       if (written < 0 && errno == EINTR) continue;
       if (written <= 0) return false;
-      data += written;
-      size -= static_cast<size_t>(written);
+      bytes.remove_prefix(static_cast<size_t>(written));
     }
     return true;
   };
-  const bool written =
-      write_all(reinterpret_cast<const char*>(&nonce), sizeof nonce) &&
-      write_all(checkpoint.data.data(), checkpoint.data.size()) &&
-      ::ftruncate(fd, static_cast<off_t>(sizeof nonce + checkpoint.data.size())) == 0;
+  bool written = write_all(std::string_view(reinterpret_cast<const char*>(&nonce), sizeof nonce));
+  Checksum checksum;
+  size_t size = sizeof nonce;
+  for (const std::string_view piece : data) {
+    written = written && write_all(piece);
+    checksum.Add(piece);
+    size += piece.size();
+  }
+  written = written && ::ftruncate(fd, static_cast<off_t>(size)) == 0;
   if (::close(fd) != 0 || !written) {
     return Internal(fmt::format("cannot write the score checkpoint {}: {} (disk full?)", path,
                                 std::strerror(errno)));
@@ -1143,7 +1228,7 @@ Status Store::SaveCheckpoint(const StoredCheckpoint& checkpoint) {
       .Bind(4, digest.last_identity_id)
       .Bind(5, digest.hash)
       .Bind(6, nonce)
-      .Bind(7, static_cast<int64_t>(Checksum(checkpoint.data)));
+      .Bind(7, static_cast<int64_t>(checksum.value()));
   return save.Run().WithContext("saving the score checkpoint");
 }
 
@@ -1161,26 +1246,30 @@ Result<std::optional<StoredCheckpoint>> Store::LoadCheckpoint() const {
   checkpoint.last_event_id = load.Int(2);
   checkpoint.identities = {load.Int(5), load.Int(6)};
   const std::string path = CheckpointPathFor(path_);
+  int64_t nonce = 0;
   std::FILE* file = std::fopen(path.c_str(), "rb");
   if (file == nullptr) {
     checkpoint.unusable = fmt::format("its file {} is missing", path);
     return std::optional(std::move(checkpoint));
   }
-  int64_t nonce = 0;
-  if (std::fread(&nonce, sizeof nonce, 1, file) != 1 || nonce != load.Int(3)) {
-    checkpoint.unusable = fmt::format("its file {} belongs to another checkpoint", path);
-  } else if (std::fseek(file, 0, SEEK_END) == 0) {
-    const long end = std::ftell(file);
-    checkpoint.data.resize(end > 8 ? static_cast<size_t>(end) - 8 : 0);
-    if (std::fseek(file, 8, SEEK_SET) != 0 ||
-        std::fread(checkpoint.data.data(), 1, checkpoint.data.size(), file) !=
-            checkpoint.data.size() ||
-        static_cast<int64_t>(Checksum(checkpoint.data)) != load.Int(4)) {
-      checkpoint.unusable = fmt::format("its file {} is damaged", path);
-      checkpoint.data.clear();
-    }
-  }
+  const bool has_nonce = std::fread(&nonce, sizeof nonce, 1, file) == 1;
   std::fclose(file);
+  if (!has_nonce || nonce != load.Int(3)) {
+    checkpoint.unusable = fmt::format("its file {} belongs to another checkpoint", path);
+    return std::optional(std::move(checkpoint));
+  }
+  Result<MappedFile> mapped = MappedFile::Open(path, sizeof nonce);
+  if (!mapped.ok()) {
+    checkpoint.unusable = mapped.status().message();
+    return std::optional(std::move(checkpoint));
+  }
+  Checksum checksum;
+  checksum.Add(mapped->bytes());
+  if (static_cast<int64_t>(checksum.value()) != load.Int(4)) {
+    checkpoint.unusable = fmt::format("its file {} is damaged", path);
+  } else {
+    checkpoint.data = std::move(*mapped);
+  }
   return std::optional(std::move(checkpoint));
 }
 

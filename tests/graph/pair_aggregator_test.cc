@@ -209,8 +209,10 @@ TEST(GraphPairAggregatorTest, FoldsResumedFromCheckpointsEqualOneFoldOfEveryEven
   PairCheckpoint first{kStart + 200 * 86400.0 - hold, {}};
   AggregateAfter(events, people, decay, kStart + 200 * 86400.0, {nullptr, &first});
   PairCheckpoint second{kStart + 300 * 86400.0 - hold, {}};
-  AggregateAfter(events, people, decay, kStart + 300 * 86400.0, {&first, &second});
-  const PairTable resumed = AggregateAfter(events, people, decay, kAsOf, {&second, nullptr});
+  const PairCheckpointView first_view = ViewOf(first);
+  AggregateAfter(events, people, decay, kStart + 300 * 86400.0, {&first_view, &second});
+  const PairCheckpointView second_view = ViewOf(second);
+  const PairTable resumed = AggregateAfter(events, people, decay, kAsOf, {&second_view, nullptr});
   // The decayed sums carried from an anchor by one factor, not contact by contact: within
   // relative 1e-12.
   ExpectRecords(SerialAggregate(events, people, DefaultConfig().effort, decay), resumed, 1e-12);

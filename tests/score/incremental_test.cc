@@ -1,11 +1,16 @@
-// The score checkpoint: its bytes round-trip every field, and damaged bytes (cut anywhere, pairs
-// out of order, a pair naming no person, another header) are refused with DataLoss, never
-// trusted. AggregateEvents from a checkpoint marks who is active as aggregating everything does.
+// The score checkpoint: its bytes round-trip every field and are read in place, and damaged
+// bytes (cut anywhere, pairs out of order, a pair or window event naming no person, another
+// header, misaligned) are refused with DataLoss, never trusted. AggregateEvents from a checkpoint
+// marks who is active as aggregating everything does.
 #include "rapport/score/incremental.h"
 
 #include <gtest/gtest.h>
 
+#include <span>
 #include <string>
+#include <string_view>
+#include <tuple>
+#include <vector>
 
 #include "rapport/core/time.h"
 #include "rapport/scenario/demo.h"
@@ -51,51 +56,93 @@ ScoreCheckpoint SmallCheckpoint() {
   return checkpoint;
 }
 
+template <typename T>
+std::vector<T> Copy(std::span<const T> values) {
+  return {values.begin(), values.end()};
+}
+
 TEST(ScoreCheckpointTest, BytesRoundTripEveryField) {
   const ScoreCheckpoint original = SmallCheckpoint();
-  const std::string bytes = SerializeCheckpoint(original);
-  Result<ScoreCheckpoint> parsed = ParseCheckpoint(bytes);
+  const std::string bytes = SerializedCheckpoint(original).Join();
+  Result<ScoreCheckpointView> parsed = ParseCheckpoint(bytes);
   ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  // Read in place: the view points into the bytes, not into a copy.
+  EXPECT_GE(reinterpret_cast<const char*>(parsed->pairs.pairs.data()), bytes.data());
+  EXPECT_LT(reinterpret_cast<const char*>(parsed->pairs.pairs.data()), bytes.data() + bytes.size());
   EXPECT_EQ(parsed->anchor(), original.anchor());
-  EXPECT_EQ(parsed->person_id, original.person_id);
-  EXPECT_EQ(parsed->active, original.active);
+  EXPECT_EQ(Copy(parsed->person_id), original.person_id);
+  EXPECT_EQ(Copy(parsed->active), original.active);
   ASSERT_EQ(parsed->pairs.pairs.size(), original.pairs.pairs.size());
-  // Serialising the parsed checkpoint gives the same bytes: no field lost or changed.
-  EXPECT_EQ(SerializeCheckpoint(*parsed), bytes);
-  const graph::PairState& a = original.pairs.pairs[2];
-  const graph::PairState& b = parsed->pairs.pairs[2];
-  EXPECT_EQ(b.record.u, a.record.u);
-  EXPECT_EQ(b.record.effort[1], a.record.effort[1]);
-  EXPECT_EQ(b.record.contact_seconds, a.record.contact_seconds);
-  EXPECT_EQ(b.recent_sum, a.recent_sum);
-  EXPECT_EQ(b.last_day, a.last_day);
-  EXPECT_EQ(b.week_effort, a.week_effort);
-  EXPECT_EQ(parsed->window.kind, original.window.kind);
-  EXPECT_EQ(parsed->window.targets, original.window.targets);
-  EXPECT_EQ(parsed->window.target_offset, original.window.target_offset);
+  for (size_t i = 0; i < original.pairs.pairs.size(); ++i) {
+    const graph::PairState& a = original.pairs.pairs[i];
+    const graph::PairState& b = parsed->pairs.pairs[i];
+    const graph::PairRecord &ra = a.record, &rb = b.record;
+    EXPECT_EQ(std::tie(rb.u, rb.v, rb.effort[0], rb.effort[1], rb.raw_effort[0], rb.raw_effort[1],
+                       rb.negative_effort, rb.private_effort, rb.favour_effort, rb.count[0],
+                       rb.count[1], rb.first, rb.last, rb.channel_mask, rb.active_days,
+                       rb.active_weeks, rb.contact_seconds),
+              std::tie(ra.u, ra.v, ra.effort[0], ra.effort[1], ra.raw_effort[0], ra.raw_effort[1],
+                       ra.negative_effort, ra.private_effort, ra.favour_effort, ra.count[0],
+                       ra.count[1], ra.first, ra.last, ra.channel_mask, ra.active_days,
+                       ra.active_weeks, ra.contact_seconds))
+        << i;
+    EXPECT_EQ(std::tie(b.recent_sum, b.last_day, b.last_week, b.week_effort),
+              std::tie(a.recent_sum, a.last_day, a.last_week, a.week_effort))
+        << i;
+  }
+  EXPECT_EQ(Copy(parsed->window.time), original.window.time);
+  EXPECT_EQ(Copy(parsed->window.actor), original.window.actor);
+  EXPECT_EQ(Copy(parsed->window.kind), original.window.kind);
+  EXPECT_EQ(Copy(parsed->window.targets), original.window.targets);
+  EXPECT_EQ(Copy(parsed->window.target_offset), original.window.target_offset);
+}
+
+TEST(ScoreCheckpointTest, TheBytesAreTheHeaderThenEachArrayAsInMemory) {
+  const ScoreCheckpoint original = SmallCheckpoint();
+  const SerializedCheckpoint serialized(original);
+  std::string joined;
+  for (const std::string_view piece : serialized.pieces()) joined += piece;
+  EXPECT_EQ(joined, serialized.Join());
+  EXPECT_EQ(joined.size(), SerializedCheckpoint::kHeaderBytes + 4 * 8 +
+                               3 * sizeof(graph::PairState) + 3 * 8 + 4 * 8 + 3 * 4 + 3 * 4 + 4 +
+                               3);
 }
 
 TEST(ScoreCheckpointTest, DamagedBytesAreRefusedNeverTrusted) {
-  const std::string bytes = SerializeCheckpoint(SmallCheckpoint());
+  const auto serialize = [](const ScoreCheckpoint& checkpoint) {
+    return SerializedCheckpoint(checkpoint).Join();
+  };
+  const std::string bytes = serialize(SmallCheckpoint());
   for (size_t length = 0; length < bytes.size(); ++length) {
-    Result<ScoreCheckpoint> parsed = ParseCheckpoint(bytes.substr(0, length));
+    const std::string cut = bytes.substr(0, length);
+    Result<ScoreCheckpointView> parsed = ParseCheckpoint(cut);
     ASSERT_FALSE(parsed.ok()) << "cut at " << length;
     EXPECT_EQ(parsed.status().code(), StatusCode::kDataLoss);
-    EXPECT_NE(parsed.status().message().find("rapport score --full"), std::string::npos);
   }
   ScoreCheckpoint unordered = SmallCheckpoint();
   std::swap(unordered.pairs.pairs[0], unordered.pairs.pairs[1]);
-  EXPECT_FALSE(ParseCheckpoint(SerializeCheckpoint(unordered)).ok());
+  EXPECT_FALSE(ParseCheckpoint(serialize(unordered)).ok());
   ScoreCheckpoint beyond = SmallCheckpoint();
   beyond.pairs.pairs[2].record.v = 4;  // 4 people: indices 0-3
-  EXPECT_FALSE(ParseCheckpoint(SerializeCheckpoint(beyond)).ok());
+  EXPECT_FALSE(ParseCheckpoint(serialize(beyond)).ok());
   ScoreCheckpoint late = SmallCheckpoint();
   late.window.time.back() = late.anchor() + 1;  // a window event after the anchor
-  EXPECT_FALSE(ParseCheckpoint(SerializeCheckpoint(late)).ok());
+  EXPECT_FALSE(ParseCheckpoint(serialize(late)).ok());
+  ScoreCheckpoint stray = SmallCheckpoint();
+  stray.window.targets.back() = 4;  // a window target beyond the people
+  EXPECT_FALSE(ParseCheckpoint(serialize(stray)).ok());
   std::string other_header = bytes;
-  other_header[7] = '2';
-  EXPECT_FALSE(ParseCheckpoint(other_header).ok());
+  other_header[7] = '3';
+  Result<ScoreCheckpointView> other = ParseCheckpoint(other_header);
+  ASSERT_FALSE(other.ok());
+  EXPECT_NE(other.status().message().find("rapport score --full"), std::string::npos);
+  // A checkpoint in the layout of an earlier version is told apart from a damaged one.
+  std::string earlier = bytes;
+  earlier[7] = '1';
+  EXPECT_NE(ParseCheckpoint(earlier).status().message().find("earlier version"), std::string::npos);
   EXPECT_FALSE(ParseCheckpoint(bytes + "x").ok());
+  std::string misaligned = "x" + bytes;
+  EXPECT_FALSE(ParseCheckpoint(std::string_view(misaligned).substr(1)).ok());
 }
 
 TEST(ScoreCheckpointTest, ContinuedAggregatesEqualAggregatingEveryEvent) {
@@ -107,10 +154,10 @@ TEST(ScoreCheckpointTest, ContinuedAggregatesEqualAggregatingEveryEvent) {
   ScoreCheckpoint checkpoint;
   checkpoint.pairs.anchor = CheckpointAnchor(config.tie, earlier);
   AggregateEvents(log, config, earlier, nullptr, &checkpoint);
-  ASSERT_TRUE(WhyNotContinue(checkpoint, config.tie, as_of, log.person_id).empty());
-  EXPECT_FALSE(
-      WhyNotContinue(checkpoint, config.tie, earlier - kSecondsPerDay, log.person_id).empty());
-  const EventAggregates continued = AggregateEvents(log, config, as_of, &checkpoint);
+  const ScoreCheckpointView view = ViewOf(checkpoint);
+  ASSERT_TRUE(WhyNotContinue(view, config.tie, as_of, log.person_id).empty());
+  EXPECT_FALSE(WhyNotContinue(view, config.tie, earlier - kSecondsPerDay, log.person_id).empty());
+  const EventAggregates continued = AggregateEvents(log, config, as_of, &view);
   const EventAggregates whole = AggregateEvents(log, config, as_of);
   EXPECT_EQ(continued.active, whole.active);
   // The volume score from the checkpoint's window events and the new ones: the same to the bit.
@@ -132,7 +179,7 @@ TEST(ScoreCheckpointTest, ContinuedAggregatesEqualAggregatingEveryEvent) {
   // People not in the checkpoint, or in another order, stop it.
   std::vector<int64_t> reordered = log.person_id;
   std::swap(reordered[0], reordered[1]);
-  EXPECT_FALSE(WhyNotContinue(checkpoint, config.tie, as_of, reordered).empty());
+  EXPECT_FALSE(WhyNotContinue(view, config.tie, as_of, reordered).empty());
 }
 
 }  // namespace

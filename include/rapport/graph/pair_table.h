@@ -95,6 +95,16 @@ struct PairCheckpoint {
   std::vector<PairState> pairs;
 };
 
+// The same, read in place (from a PairCheckpoint, or from the mapped bytes of a checkpoint file,
+// without copying them).
+struct PairCheckpointView {
+  double anchor = 0;
+  std::span<const PairState> pairs;
+};
+inline PairCheckpointView ViewOf(const PairCheckpoint& checkpoint) {
+  return {checkpoint.anchor, checkpoint.pairs};
+}
+
 // Folds one pair's contacts, given in time order (ties in event order), into its record: the
 // fold AggregatePairs does for each pair, open to callers that gather contacts themselves (the
 // distributed path).
@@ -143,7 +153,7 @@ struct EventContacts {
 // `pause` receives every fold as it stood at pause->anchor (set by the caller, at or after
 // resume's anchor and at or before as_of): the checkpoint a later run continues from.
 struct IncrementalFold {
-  const PairCheckpoint* resume = nullptr;
+  const PairCheckpointView* resume = nullptr;
   PairCheckpoint* pause = nullptr;
 };
 

@@ -40,6 +40,19 @@ struct VolumeEvents {
            std::span<const PersonIndex> event_targets);
 };
 
+// The same events read in place (from VolumeEvents, or from the mapped bytes of a checkpoint).
+struct VolumeEventsView {
+  std::span<const double> time;
+  std::span<const PersonIndex> actor;
+  std::span<const Kind> kind;
+  std::span<const uint64_t> target_offset;  // size() + 1 offsets
+  std::span<const PersonIndex> targets;
+  size_t size() const { return time.size(); }
+  std::span<const PersonIndex> targets_of(size_t i) const {
+    return targets.subspan(target_offset[i], target_offset[i + 1] - target_offset[i]);
+  }
+};
+
 struct ScoreCheckpoint {
   graph::PairCheckpoint pairs;     // the folds, paused at pairs.anchor
   std::vector<int64_t> person_id;  // the people by index when it was made
@@ -47,9 +60,18 @@ struct ScoreCheckpoint {
   // The events of the volume window that ends at the anchor: all that a later run's volume
   // score needs from before the anchor (its window starts later).
   VolumeEvents window;
-
   double anchor() const { return pairs.anchor; }
 };
+
+// A checkpoint read in place: what a run continues from. Valid while what it views lives.
+struct ScoreCheckpointView {
+  graph::PairCheckpointView pairs;
+  std::span<const int64_t> person_id;
+  std::span<const uint8_t> active;
+  VolumeEventsView window;
+  double anchor() const { return pairs.anchor; }
+};
+ScoreCheckpointView ViewOf(const ScoreCheckpoint& checkpoint);
 
 // Where a checkpoint made by a run as of `as_of` is anchored: recent_hold_days before it, the
 // latest anchor a later run can continue from (graph::PairFolder::Resume).
@@ -59,8 +81,8 @@ double CheckpointAnchor(const TieConfig& tie, double as_of);
 // index): as_of far enough after the anchor, and the checkpoint's people the first ones of
 // `people_now` in the same order (people added since come after them). Empty when it can; else
 // why not, in words.
-std::string WhyNotContinue(const ScoreCheckpoint& checkpoint, const TieConfig& tie, double as_of,
-                           const std::vector<int64_t>& people_now);
+std::string WhyNotContinue(const ScoreCheckpointView& checkpoint, const TieConfig& tie,
+                           double as_of, const std::vector<int64_t>& people_now);
 
 // The aggregates for scoring as of as_of.
 // - Without `resume`, from every event of `log` at or before as_of (ScoreEvents' aggregation).
@@ -72,12 +94,30 @@ std::string WhyNotContinue(const ScoreCheckpoint& checkpoint, const TieConfig& t
 // With `pause` (its pairs.anchor set, between resume's anchor and as_of), also the checkpoint
 // at that anchor, for the next run.
 EventAggregates AggregateEvents(const EventLog& log, const Config& config, double as_of,
-                                const ScoreCheckpoint* resume = nullptr,
+                                const ScoreCheckpointView* resume = nullptr,
                                 ScoreCheckpoint* pause = nullptr);
 
-// The checkpoint as bytes (docs/formats.md, "Score checkpoint") and back. Parsing checks the
-// layout and every count against the size; it never trusts the bytes.
-std::string SerializeCheckpoint(const ScoreCheckpoint& checkpoint);
-Result<ScoreCheckpoint> ParseCheckpoint(std::string_view bytes);
+// The checkpoint as bytes (docs/formats.md, "Score checkpoint"): a header, then each array as
+// it lies in memory, so that a run reads it in place from a mapping of its file.
+class SerializedCheckpoint {
+ public:
+  static constexpr size_t kHeaderBytes = 56;
+  // Keeps a reference: `checkpoint` must outlive this object and stay unchanged.
+  explicit SerializedCheckpoint(const ScoreCheckpoint& checkpoint);
+  // The bytes in order, pointing into the checkpoint and this object's header: written one after
+  // the other they are the whole checkpoint.
+  std::vector<std::string_view> pieces() const;
+  std::string Join() const;  // the pieces in one string (for tests)
+
+ private:
+  const ScoreCheckpoint& checkpoint_;
+  alignas(8) char header_[kHeaderBytes];
+};
+
+// Reads checkpoint bytes in place: the view points into `bytes`, which must stay alive and
+// unchanged while it is used. Checks the layout and every count against the size, the order of
+// the pairs and the window events, and every person index; it never trusts the bytes.
+// REQUIRES: bytes.data() is 8-byte aligned (a mapping of the file, or a std::string's heap).
+Result<ScoreCheckpointView> ParseCheckpoint(std::string_view bytes);
 
 }  // namespace rapport::score

@@ -11,7 +11,9 @@
 #include <limits>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "rapport/core/event.h"
@@ -83,11 +85,32 @@ struct IdentityDigest {
   int64_t hash = 0;
 };
 
+// A file's bytes mapped read-only: the page cache's pages, not a copy (a copy of a checkpoint is
+// hundreds of megabytes of fresh memory at 10^7 events, which costs more than the scoring).
+// Unmapped when destroyed. Another process truncating the file meanwhile would make reading it
+// fault; only `rapport score` writes the checkpoint, and in place.
+class MappedFile {
+ public:
+  MappedFile() = default;
+  // The file at `path` from byte `offset` (a multiple of 8) to its end.
+  static Result<MappedFile> Open(const std::string& path, size_t offset);
+  MappedFile(MappedFile&& other) noexcept;
+  MappedFile& operator=(MappedFile&& other) noexcept;
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  ~MappedFile();
+  std::string_view bytes() const;  // from `offset`; 8-byte aligned
+
+ private:
+  char* map_ = nullptr;
+  size_t map_size_ = 0, offset_ = 0;
+};
+
 struct StoredCheckpoint {
   double anchor = 0;          // every event at or before it is folded in
   std::string settings;       // the scoring configuration it was made with
   int64_t last_event_id = 0;  // the newest event id it has seen
-  std::string data;
+  MappedFile data;            // LoadCheckpoint: the checkpoint's bytes, when usable
   std::string unusable;       // when not empty, why `data` cannot be used (file missing or damaged)
   IdentityDigest identities;  // as when it was saved (LoadCheckpoint fills it; SaveCheckpoint
                               // computes it)
@@ -182,9 +205,11 @@ class Store {
 
   Status SaveScores(const std::vector<ScoreRecord>& records);
 
-  // Replaces the score checkpoint; records which person every identity belongs to now.
-  // LoadCheckpoint gives nullopt when there is none.
-  Status SaveCheckpoint(const StoredCheckpoint& checkpoint);
+  // Replaces the score checkpoint with `checkpoint`'s fields and `data` (the bytes, in pieces
+  // written one after the other); records which person every identity belongs to now.
+  // LoadCheckpoint gives nullopt when there is none. REQUIRES: no MappedFile of the checkpoint
+  // is alive (its file is rewritten in place).
+  Status SaveCheckpoint(const StoredCheckpoint& checkpoint, std::span<const std::string_view> data);
   Result<std::optional<StoredCheckpoint>> LoadCheckpoint() const;
   // Empty when the store still matches the checkpoint: no identity changed person, and no event
   // imported since is dated at or before its anchor. Else what changed, in words.
