@@ -1,6 +1,5 @@
 // The commands that read scores: score, ties, explain, cooling, history.
 #include <fmt/format.h>
-#include <malloc.h>
 
 #include <algorithm>
 #include <chrono>
@@ -10,6 +9,7 @@
 
 #include "context.h"
 #include "rapport/cli/app.h"
+#include "rapport/core/huge_pages.h"
 #include "rapport/core/time.h"
 #include "rapport/ingest/binary_events.h"
 #include "rapport/report/output.h"
@@ -130,11 +130,7 @@ struct StoreScoring {
 
 Result<StoreScoring> ScoreStore(const GlobalOptions& global, const ViewArgs& args) {
   const auto begin = std::chrono::steady_clock::now();
-  // Freed buffers stay in the heap for the next ones instead of going back to the kernel (no mmap
-  // for large blocks, no trimming): first touches of fresh memory cost more than the scoring itself
-  // (docs/BENCHMARKS.md).
-  mallopt(M_MMAP_MAX, 0);
-  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+  ReuseFreedMemory();  // first touches of fresh memory cost more than scoring (docs/BENCHMARKS.md)
   StoreScoring scoring;
   RAPPORT_ASSIGN_OR_RETURN(Config config, EffectiveConfig(global));
   RAPPORT_ASSIGN_OR_RETURN(scoring.store, OpenStore(global));
@@ -164,6 +160,10 @@ Result<StoreScoring> ScoreStore(const GlobalOptions& global, const ViewArgs& arg
       stale = parsed.status().message();
     }
   }
+  // The memory that continuing the checkpoint takes, touched while the events load: for each of
+  // its pairs a pair state (152 bytes) and a pair record (120), and about 80 bytes for scoring
+  // them (docs/BENCHMARKS.md, "Incremental scoring").
+  HeapWarmer warmer(checkpoint.pairs.pairs.size() * 350);
   EventLog log;
   std::string from_every_event = args.full ? "--full" : stale;
   if (from_every_event.empty()) {
@@ -175,6 +175,7 @@ Result<StoreScoring> ScoreStore(const GlobalOptions& global, const ViewArgs& arg
     RAPPORT_ASSIGN_OR_RETURN(log, store.LoadEventLog(as_of));
   }
 
+  warmer.Finish();
   score::ScoreCheckpoint next;
   next.pairs.anchor = score::CheckpointAnchor(config.tie, as_of);
   score::EventAggregates aggregates =
