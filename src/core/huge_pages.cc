@@ -27,6 +27,11 @@ void ReuseFreedMemory() {
 }
 
 HeapWarmer::HeapWarmer(size_t bytes) {
+  // An estimate that runs past a quarter of the machine's memory is cut there.
+  const long pages = sysconf(_SC_PHYS_PAGES), page_size = sysconf(_SC_PAGESIZE);
+  if (pages > 0 && page_size > 0) {
+    bytes = std::min(bytes, static_cast<size_t>(pages) * static_cast<size_t>(page_size) / 4);
+  }
   if (bytes < (size_t{64} << 20)) return;
   block_ = static_cast<char*>(std::malloc(bytes));
   if (block_ == nullptr) return;

@@ -28,7 +28,7 @@ void ReuseFreedMemory();
 // thread, waits, and frees the block (with ReuseFreedMemory in effect, the allocations that
 // follow reuse its pages). A std::vector's resize zeroes its pages on one thread, and that first
 // touch costs more than the work on them; warmed first, it costs a memset. Nothing happens below
-// 64 MiB.
+// 64 MiB; at most a quarter of the machine's memory is touched.
 class HeapWarmer {
  public:
   explicit HeapWarmer(size_t bytes);
