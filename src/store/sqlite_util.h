@@ -88,6 +88,14 @@ class Statement {
                            : std::string(reinterpret_cast<const char*>(text),
                                          static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
   }
+  // The text without a copy: valid until the next Step, Reset or column call on this column.
+  std::string_view TextView(int column) const {
+    const unsigned char* text = sqlite3_column_text(stmt_, column);
+    return text == nullptr
+               ? std::string_view()
+               : std::string_view(reinterpret_cast<const char*>(text),
+                                  static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
+  }
   std::string Blob(int column) const {
     const void* blob = sqlite3_column_blob(stmt_, column);
     return blob == nullptr ? std::string()

@@ -179,6 +179,29 @@ TEST_F(StoreDatabaseTest, LoadEventLogIsTimeSortedAndResolvesTargets) {
   }
 }
 
+// Events stored in time order (the usual case) are taken as scanned; in any other order they are
+// sorted. Both give the same log.
+TEST_F(StoreDatabaseTest, LoadEventLogOfEventsStoredInTimeOrderIsTheSame) {
+  Event call = MakeEvent(100, "ann", {"bob", "cat"}, "1", Kind::kCall);
+  call.channel = Channel::kPhone;
+  Event rating = MakeEvent(300, "cat", {"ann", "cat"}, "3", Kind::kRating);
+  rating.channel = Channel::kTrade;
+  InsertAll({call, MakeEvent(200, "bob", {"bob", "ann"}, "2"), rating,
+             MakeEvent(400, "dan", {}, "4", Kind::kPost)});
+  Result<EventLog> loaded = store_->LoadEventLog(kAll);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  const EventLog& log = *loaded;
+  EXPECT_THAT(log.person_name, ElementsAre("ann", "bob", "cat", "dan"));
+  EXPECT_THAT(log.time, ElementsAre(100, 200, 300, 400));
+  EXPECT_THAT(log.event_id, ElementsAre(1, 2, 3, 4));
+  EXPECT_THAT(log.actor, ElementsAre(0, 1, 2, 3));
+  EXPECT_THAT(log.target_offset, ElementsAre(0, 2, 3, 4, 4));
+  EXPECT_THAT(log.targets, ElementsAre(1, 2, 0, 0));
+  EXPECT_THAT(log.kind, ElementsAre(Kind::kCall, Kind::kMessage, Kind::kRating, Kind::kPost));
+  EXPECT_EQ(log.channel[0], Channel::kPhone);
+  EXPECT_EQ(log.channel[2], Channel::kTrade);
+}
+
 TEST_F(StoreDatabaseTest, LoadEventLogRespectsAsOfButKeepsEveryPerson) {
   InsertAll({MakeEvent(100, "ann", {"bob"}, "1"), MakeEvent(200, "bob", {"ann"}, "2"),
              MakeEvent(300, "cat", {"ann"}, "3")});
