@@ -1153,18 +1153,15 @@ MappedFile::MappedFile(MappedFile&& other) noexcept
       offset_(std::exchange(other.offset_, 0)) {}
 
 MappedFile& MappedFile::operator=(MappedFile&& other) noexcept {
-  if (this != &other) {
-    this->~MappedFile();
-    map_ = std::exchange(other.map_, nullptr);
-    map_size_ = std::exchange(other.map_size_, 0);
-    offset_ = std::exchange(other.offset_, 0);
-  }
+  // The other one unmaps what this one held.
+  std::swap(map_, other.map_);
+  std::swap(map_size_, other.map_size_);
+  std::swap(offset_, other.offset_);
   return *this;
 }
 
 MappedFile::~MappedFile() {
   if (map_ != nullptr) ::munmap(map_, map_size_);
-  map_ = nullptr;
 }
 
 std::string_view MappedFile::bytes() const {
