@@ -82,12 +82,7 @@ class Statement {
   int64_t Int(int column) const { return sqlite3_column_int64(stmt_, column); }
   double Double(int column) const { return sqlite3_column_double(stmt_, column); }
   bool IsNull(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
-  std::string Text(int column) const {
-    const unsigned char* text = sqlite3_column_text(stmt_, column);
-    return text == nullptr ? std::string()
-                           : std::string(reinterpret_cast<const char*>(text),
-                                         static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
-  }
+  std::string Text(int column) const { return std::string(TextView(column)); }
   // The text without a copy: valid until the next Step, Reset or column call on this column.
   std::string_view TextView(int column) const {
     const unsigned char* text = sqlite3_column_text(stmt_, column);

@@ -436,20 +436,6 @@ Result<EventLog> Store::LoadEventLog(double as_of, double after) const {
     reserve(scanned.event_id, scanned.time, scanned.channel, scanned.kind, scanned.actor,
             scanned.is_private, scanned.duration, scanned.effort_override, scanned.valence);
   }
-  // The stored names are the canonical ones: matched as they are, without a copy; anything else
-  // goes through the parsers.
-  const auto channel_of = [](std::string_view name) -> std::optional<Channel> {
-    for (int c = 0; c < kChannelCount; ++c) {
-      if (ChannelName(static_cast<Channel>(c)) == name) return static_cast<Channel>(c);
-    }
-    return ParseChannel(name);
-  };
-  const auto kind_of = [](std::string_view name) -> std::optional<Kind> {
-    for (int k = 0; k < kKindCount; ++k) {
-      if (KindName(static_cast<Kind>(k)) == name) return static_cast<Kind>(k);
-    }
-    return ParseKind(name);
-  };
   {
     RAPPORT_ASSIGN_OR_RETURN(
         Statement events,
@@ -463,8 +449,8 @@ Result<EventLog> Store::LoadEventLog(double as_of, double after) const {
     while (true) {
       RAPPORT_ASSIGN_OR_RETURN(bool row, events.Step());
       if (!row) break;
-      std::optional<Channel> channel = channel_of(events.TextView(2));
-      std::optional<Kind> kind = kind_of(events.TextView(3));
+      std::optional<Channel> channel = ParseChannel(events.TextView(2));
+      std::optional<Kind> kind = ParseKind(events.TextView(3));
       if (!channel || !kind) {
         return DataLoss(fmt::format("event {} has an unknown channel or kind ({}, {})",
                                     events.Int(0), events.Text(2), events.Text(3)));
