@@ -1,5 +1,6 @@
 // Side-by-side benchmark of Rapport's propagation kernel (score::Propagate: pull over in-edges in
-// CSR, OpenMP, no atomics) against two peers on the same graph, iteration count and thread count:
+// CSR, OpenMP, no atomics; also degree-ordered, and segmented by source as the scorer runs it on
+// large graphs) against two peers on the same graph, iteration count and thread count:
 //
 //   - SuiteSparse:GraphBLAS: the textbook PageRank iteration (as LAGraph's LAGr_PageRank) with
 //     GrB_mxv over PLUS_TIMES on FP64, with A the 0/1 pattern and r divided by out-degree;
@@ -19,7 +20,9 @@
 // Usage: peers_bench [--scale=20] [--iterations=20] [--threads=2] [--repeats=3]
 //                    [--method=all|rapport|graphblas|igraph|igraph-prpack|igraph-arpack|triad]
 //                    [--reference=DIR] [--seed=N] [--tolerance=1e-10] [--triad-gib=1]
+//                    [--segment-people=N[,N...]]  (segmented kernel, one row per size; 0: none)
 // Prints progress to stderr and one markdown table to stdout. Exit status 1 if a check fails.
+// Runs with malloc on transparent huge pages, as `rapport` does (RAPPORT_HUGE_PAGES=0: without).
 //
 // Thread-safety: a single-threaded driver around OpenMP kernels.
 // GraphBLAS.h (7.4) declares its C API without extern "C" for C++ callers, expecting this wrap.
@@ -46,6 +49,7 @@ extern "C" {
 #include <vector>
 
 #include "kronecker.h"
+#include "rapport/core/huge_pages.h"
 #include "rapport/score/propagation.h"
 
 namespace rapport::bench {
@@ -68,6 +72,7 @@ struct Options {
   int repeats = 3;           // timed runs of the fixed-iteration kernels; the median is reported
   double tolerance = 1e-10;  // Rapport to convergence: stop when the L1 change is below this
   std::string method = "all";
+  std::vector<size_t> segment_people = {score::kSegmentPeople};  // segmented kernel, each size
   std::string reference_dir;
   double triad_gib = 1.0;
 };
@@ -257,7 +262,7 @@ std::vector<Row> RunRapport(SymmetricCsr& csr, const Options& options, Reference
   const Timing converged_time = Time(
       [&] { converged = score::Propagate(graph, kDamping, kMaxIterations, options.tolerance); });
   Row converged_row;
-  char method[96];
+  char method[128];
   std::snprintf(method, sizeof method, "Rapport Propagate to convergence (L1 change < %.0e)",
                 options.tolerance);
   converged_row.method = method;
@@ -287,6 +292,63 @@ std::vector<Row> RunRapport(SymmetricCsr& csr, const Options& options, Reference
                                 &ordered_row.failed);
   std::fprintf(stderr, "rapport: degree-ordered, %d iterations in %.3f s\n", ordered.iterations,
                ordered_time.wall);
+
+  // The degree-ordered graph segmented by source, once for each segment size asked for. The
+  // original-label weights are no longer needed: freed first, so that scale 24 fits.
+  graph.weight = {};
+  graph.weight.shrink_to_fit();
+  std::vector<Row> segmented_rows;
+  for (size_t segment_people : options.segment_people) {
+    score::SegmentedInGraph segmented;
+    const Timing segment_time =
+        Time([&] { segmented = score::SegmentBySource(relabelled.graph, segment_people); });
+    size_t entries = 0;
+    for (const auto& part : segmented.segments) entries += part.target.size();
+    std::fprintf(stderr, "rapport: %zu segment(s) of %zu people, %zu entries, in %.3f s\n",
+                 segmented.segments.size(), segment_people, entries, segment_time.wall);
+    score::PropagationResult result;
+    const Timing time = MedianTime(options.repeats, [&] {
+      result = score::PropagateSegmented(segmented, kDamping, options.iterations, 0);
+    });
+    // Back to the original labels for the check.
+    std::vector<double> standing(result.standing.size());
+    for (size_t v = 0; v < standing.size(); ++v) {
+      standing[relabelled.old_of[v]] = result.standing[v];
+    }
+    Row row;
+    std::snprintf(method, sizeof method,
+                  "Rapport Propagate, degree-ordered, segments of %zu people (segmenting %.1f s)",
+                  segment_people, segment_time.wall);
+    row.method = method;
+    row.iterations = result.iterations;
+    row.seconds = time.wall;
+    row.cpu_per_wall = time.cpu / time.wall;
+    row.check = Agreement(standing, fixed.standing, kIterationsAgreement, "Rapport", &row.failed);
+    std::fprintf(stderr, "rapport: segmented, %d iterations in %.3f s\n", result.iterations,
+                 time.wall);
+    segmented_rows.push_back(row);
+    if (segment_people != options.segment_people.front()) continue;
+    // And to convergence, as the plain kernel above.
+    const Timing converged_segmented_time = Time([&] {
+      result = score::PropagateSegmented(segmented, kDamping, kMaxIterations, options.tolerance);
+    });
+    for (size_t v = 0; v < standing.size(); ++v) {
+      standing[relabelled.old_of[v]] = result.standing[v];
+    }
+    Row converged_segmented;
+    std::snprintf(method, sizeof method,
+                  "Rapport Propagate, degree-ordered, segments of %zu people, to convergence",
+                  segment_people);
+    converged_segmented.method = method;
+    converged_segmented.iterations = result.iterations;
+    converged_segmented.seconds = converged_segmented_time.wall;
+    converged_segmented.cpu_per_wall = converged_segmented_time.cpu / converged_segmented_time.wall;
+    converged_segmented.check = Agreement(standing, converged.standing, kIterationsAgreement,
+                                          "Rapport converged", &converged_segmented.failed);
+    std::fprintf(stderr, "rapport: segmented, converged in %d iterations, %.3f s\n",
+                 result.iterations, converged_segmented_time.wall);
+    segmented_rows.push_back(converged_segmented);
+  }
   relabelled = {};
 
   const double peak = PeakRssGib();
@@ -295,6 +357,10 @@ std::vector<Row> RunRapport(SymmetricCsr& csr, const Options& options, Reference
   ordered_row.peak_rss_gib = peak;
   rows.push_back(fixed_row);
   rows.push_back(ordered_row);
+  for (Row& row : segmented_rows) {
+    row.peak_rss_gib = peak;
+    rows.push_back(row);
+  }
   rows.push_back(converged_row);
   ReturnSources(graph, csr);
   reference->after_iterations = std::move(fixed.standing);
@@ -609,6 +675,14 @@ std::optional<Options> ParseOptions(int argc, char** argv) {
         options.method = value;
       } else if (name == "reference") {
         options.reference_dir = value;
+      } else if (name == "segment-people") {
+        options.segment_people.clear();
+        for (size_t start = 0; start <= value.size();) {
+          const size_t comma = std::min(value.find(',', start), value.size());
+          const size_t people = std::stoull(value.substr(start, comma - start));
+          if (people > 0) options.segment_people.push_back(people);
+          start = comma + 1;
+        }
       } else if (name == "triad-gib") {
         options.triad_gib = std::stod(value);
       } else {
@@ -772,6 +846,9 @@ int Run(const Options& options) {
 }  // namespace rapport::bench
 
 int main(int argc, char** argv) {
+  // Every method in this process gets malloc backed by transparent huge pages, as `rapport` does
+  // (core/huge_pages.h): with 4 KiB pages the random reads of the standing miss the TLB.
+  rapport::ReexecWithHugePageMalloc(argv);
   const std::optional<rapport::bench::Options> options = rapport::bench::ParseOptions(argc, argv);
   if (!options) return 2;
   try {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
+#include <utility>
 
 namespace rapport::score {
 namespace {
@@ -10,16 +12,31 @@ namespace {
 // CollegeMsg, 1,899 people, ran 14 times slower with two threads than with one).
 constexpr int64_t kParallelMin = 50000;
 
-}  // namespace
-
-PropagationResult Propagate(const WeightedInGraph& graph, double damping, int max_iterations,
-                            double tolerance) {
-  const int64_t n = static_cast<int64_t>(graph.person_count());
+// The iteration around a kernel: from a uniform standing, `step(standing, next)` writes the
+// next standing and returns the L1 change, until it is below `tolerance`.
+template <typename Step>
+PropagationResult Iterate(int64_t n, int max_iterations, double tolerance, Step&& step) {
   PropagationResult result;
   if (n == 0) return result;
   std::vector<double> standing(n, 1.0 / static_cast<double>(n));
   std::vector<double> next(n);
   for (int iteration = 0; iteration < max_iterations; ++iteration) {
+    const double change = step(standing, next);
+    standing.swap(next);
+    result.iterations = iteration + 1;
+    result.last_change = change;
+    if (change < tolerance) break;
+  }
+  result.standing = std::move(standing);
+  return result;
+}
+
+}  // namespace
+
+PropagationResult Propagate(const WeightedInGraph& graph, double damping, int max_iterations,
+                            double tolerance) {
+  const int64_t n = static_cast<int64_t>(graph.person_count());
+  const auto step = [&](const std::vector<double>& standing, std::vector<double>& next) {
     double leak = 0;
 #pragma omp parallel for reduction(+ : leak) schedule(static) if (n > kParallelMin)
     for (int64_t u = 0; u < n; ++u) leak += standing[u] * (1.0 - graph.out_weight[u]);
@@ -36,13 +53,9 @@ PropagationResult Propagate(const WeightedInGraph& graph, double damping, int ma
       next[v] = base + damping * incoming;
       change += std::fabs(next[v] - standing[v]);
     }
-    standing.swap(next);
-    result.iterations = iteration + 1;
-    result.last_change = change;
-    if (change < tolerance) break;
-  }
-  result.standing = std::move(standing);
-  return result;
+    return change;
+  };
+  return Iterate(n, max_iterations, tolerance, step);
 }
 
 std::vector<PersonIndex> OutDegreeOrder(const std::vector<uint64_t>& out_degree) {
@@ -90,12 +103,178 @@ RelabelledGraph RelabelByOutDegree(const WeightedInGraph& graph) {
   return result;
 }
 
+namespace {
+
+void ToOriginalLabels(const std::vector<PersonIndex>& old_of, PropagationResult& result) {
+  std::vector<double> standing(result.standing.size());
+  for (size_t v = 0; v < standing.size(); ++v) standing[old_of[v]] = result.standing[v];
+  result.standing = std::move(standing);
+}
+
+// Segmenting works on blocks of consecutive targets, each filled by one thread.
+constexpr size_t kTargetBlock = size_t{1} << 14;
+
+// How many entries and edges each block of targets has in each segment.
+struct SegmentCounts {
+  size_t segment_people = 0;
+  size_t segment_count = 0;
+  size_t block_count = 0;
+  std::vector<uint64_t> entries_at;  // [block * segment_count + segment]
+  std::vector<uint64_t> edges_at;
+
+  uint64_t entries() const { return std::accumulate(entries_at.begin(), entries_at.end(), 0ull); }
+};
+
+template <typename Visit>
+void ForEachTargetOfBlock(size_t block, size_t n, Visit&& visit) {
+  const size_t end = std::min(n, (block + 1) * kTargetBlock);
+  for (size_t v = block * kTargetBlock; v < end; ++v) visit(v);
+}
+
+SegmentCounts CountBySegment(const WeightedInGraph& graph, size_t segment_people) {
+  const size_t n = graph.person_count();
+  // At most kMaxSegments segments, so that the per-block counts stay small.
+  constexpr size_t kMaxSegments = 4096;
+  SegmentCounts counts;
+  counts.segment_people =
+      std::max({segment_people, size_t{1}, (n + kMaxSegments - 1) / kMaxSegments});
+  counts.segment_count = (n + counts.segment_people - 1) / counts.segment_people;
+  counts.block_count = (n + kTargetBlock - 1) / kTargetBlock;
+  counts.entries_at.assign(counts.block_count * counts.segment_count, 0);
+  counts.edges_at.assign(counts.block_count * counts.segment_count, 0);
+  const auto blocks = static_cast<int64_t>(counts.block_count);
+#pragma omp parallel for schedule(dynamic, 1) if (n > kParallelMin)
+  for (int64_t block = 0; block < blocks; ++block) {
+    const size_t at = static_cast<size_t>(block) * counts.segment_count;
+    std::vector<size_t> last_target(counts.segment_count, n);
+    ForEachTargetOfBlock(static_cast<size_t>(block), n, [&](size_t v) {
+      for (uint64_t i = graph.offset[v]; i < graph.offset[v + 1]; ++i) {
+        const size_t segment = graph.source[i] / counts.segment_people;
+        ++counts.edges_at[at + segment];
+        if (last_target[segment] != v) {
+          last_target[segment] = v;
+          ++counts.entries_at[at + segment];
+        }
+      }
+    });
+  }
+  return counts;
+}
+
+SegmentedInGraph FillSegments(const WeightedInGraph& graph, SegmentCounts&& counts) {
+  const size_t n = graph.person_count();
+  const size_t segment_count = counts.segment_count;
+  SegmentedInGraph result;
+  result.out_weight = graph.out_weight;
+  result.segments.resize(segment_count);
+  // Each block's ranges in each segment: the counts become where the block starts.
+  for (size_t segment = 0; segment < segment_count; ++segment) {
+    uint64_t entries = 0;
+    uint64_t edges = 0;
+    for (size_t block = 0; block < counts.block_count; ++block) {
+      const size_t at = block * segment_count + segment;
+      entries += std::exchange(counts.entries_at[at], entries);
+      edges += std::exchange(counts.edges_at[at], edges);
+    }
+    SegmentedInGraph::Segment& part = result.segments[segment];
+    part.target.resize(entries);
+    part.end.resize(entries);
+    part.source.resize(edges);
+    part.weight.resize(edges);
+  }
+  const auto blocks = static_cast<int64_t>(counts.block_count);
+#pragma omp parallel for schedule(dynamic, 1) if (n > kParallelMin)
+  for (int64_t block = 0; block < blocks; ++block) {
+    uint64_t* entry = &counts.entries_at[static_cast<size_t>(block) * segment_count];
+    uint64_t* edge = &counts.edges_at[static_cast<size_t>(block) * segment_count];
+    std::vector<size_t> last_target(segment_count, n);
+    ForEachTargetOfBlock(static_cast<size_t>(block), n, [&](size_t v) {
+      for (uint64_t i = graph.offset[v]; i < graph.offset[v + 1]; ++i) {
+        const size_t segment = graph.source[i] / counts.segment_people;
+        SegmentedInGraph::Segment& part = result.segments[segment];
+        // The first edge of v in this segment opens its entry; every edge moves its end.
+        if (last_target[segment] != v) {
+          last_target[segment] = v;
+          part.target[entry[segment]++] = static_cast<PersonIndex>(v);
+        }
+        part.source[edge[segment]] = graph.source[i];
+        part.weight[edge[segment]] = graph.weight[i];
+        part.end[entry[segment] - 1] = ++edge[segment];
+      }
+    });
+  }
+  return result;
+}
+
+}  // namespace
+
 PropagationResult PropagateRelabelled(const RelabelledGraph& relabelled, double damping,
                                       int max_iterations, double tolerance) {
   PropagationResult result = Propagate(relabelled.graph, damping, max_iterations, tolerance);
-  std::vector<double> standing(result.standing.size());
-  for (size_t v = 0; v < standing.size(); ++v) standing[relabelled.old_of[v]] = result.standing[v];
-  result.standing = std::move(standing);
+  ToOriginalLabels(relabelled.old_of, result);
+  return result;
+}
+
+SegmentedInGraph SegmentBySource(const WeightedInGraph& graph, size_t segment_people) {
+  if (graph.person_count() == 0) return {};
+  return FillSegments(graph, CountBySegment(graph, segment_people));
+}
+
+PropagationResult PropagateSegmented(const SegmentedInGraph& graph, double damping,
+                                     int max_iterations, double tolerance) {
+  const int64_t n = static_cast<int64_t>(graph.person_count());
+  const auto step = [&](const std::vector<double>& standing, std::vector<double>& next) {
+    double leak = 0;
+    double change = 0;
+#pragma omp parallel if (n > kParallelMin)
+    {
+#pragma omp for reduction(+ : leak) schedule(static)
+      for (int64_t u = 0; u < n; ++u) {
+        leak += standing[u] * (1.0 - graph.out_weight[u]);
+        next[u] = 0;
+      }
+      // One segment at a time (the barrier at the end of each loop keeps two segments from
+      // adding to the same target at once); within a segment the targets are distinct.
+      for (const SegmentedInGraph::Segment& part : graph.segments) {
+        const auto entries = static_cast<int64_t>(part.target.size());
+#pragma omp for schedule(dynamic, 1024)
+        for (int64_t j = 0; j < entries; ++j) {
+          double incoming = 0;
+          for (uint64_t i = j == 0 ? 0 : part.end[j - 1]; i < part.end[j]; ++i) {
+            incoming += standing[part.source[i]] * part.weight[i];
+          }
+          next[part.target[j]] += incoming;
+        }
+      }
+      const double base =
+          (1.0 - damping) / static_cast<double>(n) + damping * leak / static_cast<double>(n);
+#pragma omp for reduction(+ : change) schedule(static)
+      for (int64_t v = 0; v < n; ++v) {
+        next[v] = base + damping * next[v];
+        change += std::fabs(next[v] - standing[v]);
+      }
+    }
+    return change;
+  };
+  return Iterate(n, max_iterations, tolerance, step);
+}
+
+PropagationResult PropagateDegreeOrdered(RelabelledGraph&& relabelled, double damping,
+                                         int max_iterations, double tolerance,
+                                         size_t segment_people, double min_edges_per_entry) {
+  const WeightedInGraph& graph = relabelled.graph;
+  if (graph.person_count() <= segment_people) {
+    return PropagateRelabelled(relabelled, damping, max_iterations, tolerance);
+  }
+  SegmentCounts counts = CountBySegment(graph, segment_people);
+  if (static_cast<double>(counts.entries()) * min_edges_per_entry >
+      static_cast<double>(graph.source.size())) {
+    return PropagateRelabelled(relabelled, damping, max_iterations, tolerance);
+  }
+  const SegmentedInGraph segmented = FillSegments(graph, std::move(counts));
+  relabelled.graph = {};
+  PropagationResult result = PropagateSegmented(segmented, damping, max_iterations, tolerance);
+  ToOriginalLabels(relabelled.old_of, result);
   return result;
 }
 

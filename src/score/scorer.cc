@@ -186,9 +186,10 @@ ScoreRun ScoreAggregates(EventAggregates&& aggregates, const PeopleNames& names,
   const RapportConfig& rc = config.rapport;
   PropagationResult propagation;
   {
-    const RelabelledGraph in_graph = BuildInGraph(run.pairs, run.ties.strength, run.warmth);
+    RelabelledGraph in_graph = BuildInGraph(run.pairs, run.ties.strength, run.warmth);
     clock.Done("influence graph");
-    propagation = PropagateRelabelled(in_graph, rc.damping, rc.max_iterations, rc.tolerance);
+    propagation =
+        PropagateDegreeOrdered(std::move(in_graph), rc.damping, rc.max_iterations, rc.tolerance);
   }
   run.propagation_iterations = propagation.iterations;
   clock.Done("propagation");
