@@ -847,7 +847,7 @@ int Run(const Options& options) {
 
 int main(int argc, char** argv) {
   // Every method in this process gets malloc backed by transparent huge pages, as `rapport` does
-  // (core/huge_pages.h): with 4 KiB pages the random reads of the standing miss the TLB.
+  // (core/huge_pages.h), whatever the machine's default for transparent huge pages.
   rapport::ReexecWithHugePageMalloc(argv);
   const std::optional<rapport::bench::Options> options = rapport::bench::ParseOptions(argc, argv);
   if (!options) return 2;
