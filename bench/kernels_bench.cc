@@ -1,11 +1,14 @@
 // Google Benchmark for the scoring kernels on a generated log (scenario/generator.h): the
 // generator itself, pair aggregation, tie features and strengths (parallel and the serial
 // verifier), and propagation (pull-based parallel and the push-based serial verifier). Sizes are
-// set by the benchmark argument (people; events = 10 x people x 10). Run with `make bench`.
+// set by the benchmark argument (people; events = 10 x people x 10). The propagation kernels on a
+// Kronecker graph (bench/kronecker.h, scale 22), degree-ordered: unsegmented, and segmented by
+// source (argument: people a segment). Run with `make bench`.
 #include <benchmark/benchmark.h>
 
 #include <map>
 
+#include "kronecker.h"
 #include "rapport/core/config.h"
 #include "rapport/scenario/generator.h"
 #include "rapport/score/propagation.h"
@@ -124,12 +127,58 @@ void BM_Propagate(benchmark::State& state) {
                           static_cast<int64_t>(graph.source.size()));
 }
 
+// PageRank weights on the Kronecker graph of scale 22 (4 Mi vertices, 128 M directed
+// edges), relabelled by out-degree; built once.
+const score::RelabelledGraph& KroneckerGraph() {
+  static const score::RelabelledGraph relabelled = [] {
+    bench::KroneckerOptions options;
+    options.scale = 22;
+    bench::SymmetricCsr csr = bench::MakeKroneckerGraph(options);
+    score::WeightedInGraph graph;
+    const size_t n = csr.vertex_count();
+    graph.offset = csr.offset;
+    graph.out_weight.resize(n);
+    for (size_t u = 0; u < n; ++u) graph.out_weight[u] = csr.degree(u) > 0 ? 1.0 : 0.0;
+    graph.weight.resize(csr.neighbor.size());
+    for (size_t i = 0; i < csr.neighbor.size(); ++i) {
+      graph.weight[i] = 1.0 / static_cast<double>(csr.degree(csr.neighbor[i]));
+    }
+    graph.source = std::move(csr.neighbor);
+    return score::RelabelByOutDegree(graph);
+  }();
+  return relabelled;
+}
+
+// Argument 0: the plain kernel on the degree-ordered graph; otherwise people a segment.
+void BM_PropagateKronecker(benchmark::State& state) {
+  const score::RelabelledGraph& relabelled = KroneckerGraph();
+  const auto segment_people = static_cast<size_t>(state.range(0));
+  const score::SegmentedInGraph segmented =
+      segment_people > 0 ? score::SegmentBySource(relabelled.graph, segment_people)
+                         : score::SegmentedInGraph{};
+  constexpr int kIterations = 10;
+  for (auto _ : state) {
+    score::PropagationResult result =
+        segment_people > 0 ? score::PropagateSegmented(segmented, 0.85, kIterations, 0)
+                           : score::Propagate(relabelled.graph, 0.85, kIterations, 0);
+    benchmark::DoNotOptimize(result.standing.data());
+  }
+  state.SetItemsProcessed(state.iterations() * kIterations *
+                          static_cast<int64_t>(relabelled.graph.source.size()));
+}
+
 BENCHMARK(BM_Generate)->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_AggregatePairs)->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Ties<false>)->Arg(100000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Ties<true>)->Arg(100000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Propagate<false>)->Arg(100000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Propagate<true>)->Arg(100000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_PropagateKronecker)
+    ->Arg(0)
+    ->Arg(1 << 16)
+    ->Arg(1 << 17)
+    ->Arg(1 << 18)
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace rapport
