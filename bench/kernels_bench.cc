@@ -134,16 +134,7 @@ const score::RelabelledGraph& KroneckerGraph() {
     bench::KroneckerOptions options;
     options.scale = 22;
     bench::SymmetricCsr csr = bench::MakeKroneckerGraph(options);
-    score::WeightedInGraph graph;
-    const size_t n = csr.vertex_count();
-    graph.offset = csr.offset;
-    graph.out_weight.resize(n);
-    for (size_t u = 0; u < n; ++u) graph.out_weight[u] = csr.degree(u) > 0 ? 1.0 : 0.0;
-    graph.weight.resize(csr.neighbor.size());
-    for (size_t i = 0; i < csr.neighbor.size(); ++i) {
-      graph.weight[i] = 1.0 / static_cast<double>(csr.degree(csr.neighbor[i]));
-    }
-    graph.source = std::move(csr.neighbor);
+    const score::WeightedInGraph graph = bench::PageRankInGraph(csr);
     return score::RelabelByOutDegree(graph);
   }();
   return relabelled;

@@ -174,4 +174,28 @@ SymmetricCsr MakeKroneckerGraph(const KroneckerOptions& options) {
   return BuildSymmetricCsr(GenerateKroneckerEdges(options), uint32_t{1} << options.scale);
 }
 
+score::WeightedInGraph PageRankInGraph(SymmetricCsr& csr) {
+  const int64_t n = static_cast<int64_t>(csr.vertex_count());
+  score::WeightedInGraph graph;
+  graph.offset = csr.offset;
+  graph.source = std::move(csr.neighbor);
+  graph.out_weight.resize(static_cast<size_t>(n));
+  std::vector<double> inverse_degree(static_cast<size_t>(n));
+#pragma omp parallel for schedule(static)
+  for (int64_t u = 0; u < n; ++u) {
+    const uint64_t degree = csr.degree(static_cast<size_t>(u));
+    inverse_degree[u] = degree == 0 ? 0.0 : 1.0 / static_cast<double>(degree);
+    graph.out_weight[u] = degree == 0 ? 0.0 : 1.0;
+  }
+  const int64_t m = static_cast<int64_t>(graph.source.size());
+  graph.weight.resize(static_cast<size_t>(m));
+#pragma omp parallel for schedule(static)
+  for (int64_t i = 0; i < m; ++i) graph.weight[i] = inverse_degree[graph.source[i]];
+  return graph;
+}
+
+void ReturnSources(score::WeightedInGraph& graph, SymmetricCsr& csr) {
+  csr.neighbor = std::move(graph.source);
+}
+
 }  // namespace rapport::bench

@@ -16,6 +16,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "rapport/score/propagation.h"
+
 namespace rapport::bench {
 
 struct KroneckerOptions {
@@ -51,5 +53,11 @@ SymmetricCsr BuildSymmetricCsr(std::vector<Edge>&& edges, uint32_t vertex_count)
 
 // GenerateKroneckerEdges then BuildSymmetricCsr.
 SymmetricCsr MakeKroneckerGraph(const KroneckerOptions& options);
+
+// The graph as Rapport's propagation takes it for plain PageRank: w(u->v) = 1 / outdeg(u),
+// out_weight(u) = 1 (0 for isolated vertices, whose standing then leaks and is spread evenly).
+// Takes the CSR's neighbour array as the sources (ReturnSources gives it back).
+score::WeightedInGraph PageRankInGraph(SymmetricCsr& csr);
+void ReturnSources(score::WeightedInGraph& graph, SymmetricCsr& csr);
 
 }  // namespace rapport::bench

@@ -216,34 +216,9 @@ std::vector<double> LoadVector(const std::string& path, const SymmetricCsr& csr)
 // ---------------------------------------------------------------------------------------------
 // Rapport
 
-// Borrows the CSR's neighbour array as the sources (give it back with ReturnSources).
-score::WeightedInGraph MakeRapportGraph(SymmetricCsr& csr) {
-  const int64_t n = static_cast<int64_t>(csr.vertex_count());
-  score::WeightedInGraph graph;
-  graph.offset = csr.offset;
-  graph.source = std::move(csr.neighbor);
-  graph.out_weight.resize(static_cast<size_t>(n));
-  std::vector<double> inverse_degree(static_cast<size_t>(n));
-#pragma omp parallel for schedule(static)
-  for (int64_t u = 0; u < n; ++u) {
-    const uint64_t degree = csr.degree(static_cast<size_t>(u));
-    inverse_degree[u] = degree == 0 ? 0.0 : 1.0 / static_cast<double>(degree);
-    graph.out_weight[u] = degree == 0 ? 0.0 : 1.0;
-  }
-  const int64_t m = static_cast<int64_t>(graph.source.size());
-  graph.weight.resize(static_cast<size_t>(m));
-#pragma omp parallel for schedule(static)
-  for (int64_t i = 0; i < m; ++i) graph.weight[i] = inverse_degree[graph.source[i]];
-  return graph;
-}
-
-void ReturnSources(score::WeightedInGraph& graph, SymmetricCsr& csr) {
-  csr.neighbor = std::move(graph.source);
-}
-
 std::vector<Row> RunRapport(SymmetricCsr& csr, const Options& options, Reference* reference) {
   ResetPeakRss();
-  score::WeightedInGraph graph = MakeRapportGraph(csr);
+  score::WeightedInGraph graph = PageRankInGraph(csr);
   std::vector<Row> rows;
 
   score::PropagationResult fixed;
@@ -311,10 +286,13 @@ std::vector<Row> RunRapport(SymmetricCsr& csr, const Options& options, Reference
       result = score::PropagateSegmented(segmented, kDamping, options.iterations, 0);
     });
     // Back to the original labels for the check.
-    std::vector<double> standing(result.standing.size());
-    for (size_t v = 0; v < standing.size(); ++v) {
-      standing[relabelled.old_of[v]] = result.standing[v];
-    }
+    const auto in_original_labels = [&] {
+      std::vector<double> standing(result.standing.size());
+      for (size_t v = 0; v < standing.size(); ++v) {
+        standing[relabelled.old_of[v]] = result.standing[v];
+      }
+      return standing;
+    };
     Row row;
     std::snprintf(method, sizeof method,
                   "Rapport Propagate, degree-ordered, segments of %zu people (segmenting %.1f s)",
@@ -323,7 +301,8 @@ std::vector<Row> RunRapport(SymmetricCsr& csr, const Options& options, Reference
     row.iterations = result.iterations;
     row.seconds = time.wall;
     row.cpu_per_wall = time.cpu / time.wall;
-    row.check = Agreement(standing, fixed.standing, kIterationsAgreement, "Rapport", &row.failed);
+    row.check = Agreement(in_original_labels(), fixed.standing, kIterationsAgreement, "Rapport",
+                          &row.failed);
     std::fprintf(stderr, "rapport: segmented, %d iterations in %.3f s\n", result.iterations,
                  time.wall);
     segmented_rows.push_back(row);
@@ -332,9 +311,6 @@ std::vector<Row> RunRapport(SymmetricCsr& csr, const Options& options, Reference
     const Timing converged_segmented_time = Time([&] {
       result = score::PropagateSegmented(segmented, kDamping, kMaxIterations, options.tolerance);
     });
-    for (size_t v = 0; v < standing.size(); ++v) {
-      standing[relabelled.old_of[v]] = result.standing[v];
-    }
     Row converged_segmented;
     std::snprintf(method, sizeof method,
                   "Rapport Propagate, degree-ordered, segments of %zu people, to convergence",
@@ -343,8 +319,9 @@ std::vector<Row> RunRapport(SymmetricCsr& csr, const Options& options, Reference
     converged_segmented.iterations = result.iterations;
     converged_segmented.seconds = converged_segmented_time.wall;
     converged_segmented.cpu_per_wall = converged_segmented_time.cpu / converged_segmented_time.wall;
-    converged_segmented.check = Agreement(standing, converged.standing, kIterationsAgreement,
-                                          "Rapport converged", &converged_segmented.failed);
+    converged_segmented.check =
+        Agreement(in_original_labels(), converged.standing, kIterationsAgreement,
+                  "Rapport converged", &converged_segmented.failed);
     std::fprintf(stderr, "rapport: segmented, converged in %d iterations, %.3f s\n",
                  result.iterations, converged_segmented_time.wall);
     segmented_rows.push_back(converged_segmented);
