@@ -48,8 +48,17 @@ struct StreamedBatch {
   double as_of = 0;
   int64_t events = 0;
 };
+// Where the contacts wait between reading and aggregation: in memory, or in a temporary file in
+// `directory` (graph::PairAggregator::ContactSpill). kAuto keeps in memory as many as fit in half
+// of the machine's memory (32 bytes a contact) and spills the rest; kAlways spills them all.
+struct SpillOptions {
+  enum class Mode { kAuto, kAlways, kNever };
+  Mode mode = Mode::kAuto;
+  std::string directory;  // empty: $TMPDIR, else /tmp
+};
 Result<StreamedBatch> StreamBinaryInputs(const std::vector<std::string>& paths,
-                                         const Config& config, std::optional<double> as_of);
+                                         const Config& config, std::optional<double> as_of,
+                                         const SpillOptions& spill = {});
 
 // The batch path over text formats (any readable format, or --input-format): every event of the
 // files in an EventLog, without the store.

@@ -32,8 +32,10 @@ struct ViewArgs {
   int points = 26;
   std::vector<std::string> inputs;  // score --input: the batch path, no store
   std::string input_format = "auto";
-  std::string out_dir;  // score --input --out: the score directory (report/score_files.h)
-  bool full = false;    // score: from every event, not from the checkpoint
+  std::string out_dir;         // score --input --out: the score directory (report/score_files.h)
+  std::string spill = "auto";  // score --input on binary files: where the contacts wait
+  std::string spill_dir;
+  bool full = false;  // score: from every event, not from the checkpoint
 };
 
 void AddViewOptions(CLI::App* command, ViewArgs& args) {
@@ -63,6 +65,15 @@ Result<Prepared> Prepare(const GlobalOptions& global, const ViewArgs& args) {
   return prepared;
 }
 
+SpillOptions SpillOptionsOf(const ViewArgs& args) {
+  SpillOptions options;
+  options.mode = args.spill == "always"  ? SpillOptions::Mode::kAlways
+                 : args.spill == "never" ? SpillOptions::Mode::kNever
+                                         : SpillOptions::Mode::kAuto;
+  options.directory = args.spill_dir;
+  return options;
+}
+
 // score --input: files straight to scores; nothing is written to the store.
 int RunBatchScore(const GlobalOptions& global, const ViewArgs& args, report::OutputFormat format) {
   Result<Config> config = EffectiveConfig(global);
@@ -90,7 +101,8 @@ int RunBatchScore(const GlobalOptions& global, const ViewArgs& args, report::Out
   std::vector<int64_t> person_id;
   int64_t events = 0;
   if (binary_files > 0) {
-    Result<StreamedBatch> batch = StreamBinaryInputs(args.inputs, *config, as_of);
+    Result<StreamedBatch> batch =
+        StreamBinaryInputs(args.inputs, *config, as_of, SpillOptionsOf(args));
     if (!batch.ok()) return Fail(batch.status());
     person_id = std::move(batch->person_id);
     events = batch->events;
@@ -356,6 +368,15 @@ void AddScoreCommands(CLI::App& app, const GlobalOptions& global, int* exit_code
     command->add_option("--out", args->out_dir,
                         "With --input: also write every score and tie strength to this directory "
                         "(the layout rapport-mpi writes; docs/formats.md)");
+    command
+        ->add_option("--spill", args->spill,
+                     "With binary --input: where the contacts (32 bytes each) wait until they "
+                     "are aggregated: auto (those beyond half of memory in a temporary file), "
+                     "always (all in the file) or never (all in memory)")
+        ->check(CLI::IsMember({"auto", "always", "never"}))
+        ->capture_default_str();
+    command->add_option("--spill-dir", args->spill_dir,
+                        "Directory of that file (default: $TMPDIR, else /tmp)");
     command->add_flag("--full", args->full,
                       "Score the store from every event, not incrementally from the checkpoint "
                       "the last scoring left (the results are the same up to rounding)");

@@ -1,7 +1,14 @@
 #include "rapport/graph/pair_table.h"
 
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <bit>
+#include <cassert>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -155,7 +162,50 @@ PairTable AggregatePairs(const EventLog& log, const EffortConfig& effort, const 
                    {log.time[e], log.actor[e], log.kind[e], log.channel[e], log.is_private[e] != 0,
                     log.duration[e], log.effort_override[e], log.valence[e], targets_of(e)});
   }
-  return std::move(aggregator).Finish(incremental);
+  // In memory: Finish cannot fail.
+  return std::move(aggregator).Finish(incremental).value();
+}
+
+Result<PairAggregator::ContactSpill> PairAggregator::ContactSpill::Create(
+    const std::string& directory, uint64_t keep_in_memory_bytes) {
+  int fd = ::open(directory.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR)) {
+    // A file system without unnamed files: a named one, unlinked at once.
+    std::string name = directory + "/rapport-contacts-XXXXXX";
+    fd = ::mkstemp(name.data());
+    if (fd >= 0) ::unlink(name.c_str());
+  }
+  if (fd < 0) {
+    return IoError(fmt::format("cannot create a file for the contacts in {}: {}", directory,
+                               std::strerror(errno)));
+  }
+  return ContactSpill(fd, directory, keep_in_memory_bytes);
+}
+
+PairAggregator::ContactSpill::ContactSpill(ContactSpill&& other) noexcept
+    : fd_(std::exchange(other.fd_, -1)),
+      directory_(std::move(other.directory_)),
+      keep_in_memory_bytes_(other.keep_in_memory_bytes_) {}
+
+PairAggregator::ContactSpill& PairAggregator::ContactSpill::operator=(
+    ContactSpill&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = std::exchange(other.fd_, -1);
+    directory_ = std::move(other.directory_);
+    keep_in_memory_bytes_ = other.keep_in_memory_bytes_;
+  }
+  return *this;
+}
+
+PairAggregator::ContactSpill::~ContactSpill() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+uint64_t PairAggregator::Census::contacts() const {
+  uint64_t total = 0;
+  for (const uint64_t count : contacts_by_block_) total += count;
+  return total;
 }
 
 void PairAggregator::Census::Add(PersonIndex actor, std::span<const PersonIndex> targets) {
@@ -168,8 +218,13 @@ void PairAggregator::Census::Add(PersonIndex actor, std::span<const PersonIndex>
 }
 
 PairAggregator::PairAggregator(size_t person_count, const EffortConfig& effort, const Decay& decay,
-                               double as_of, std::span<const Census> chunks)
-    : person_count_(person_count), effort_(effort), decay_(decay), as_of_(as_of) {
+                               double as_of, std::span<const Census> chunks,
+                               std::optional<ContactSpill> spill)
+    : person_count_(person_count),
+      effort_(effort),
+      decay_(decay),
+      as_of_(as_of),
+      spill_(std::move(spill)) {
   person_bits_ =
       person_count <= 1 ? 1 : static_cast<int>(std::bit_width(uint64_t{person_count - 1}));
   // Up to 256 partitions by the high bits of u, 4,096 people or more each (a whole number of
@@ -188,12 +243,28 @@ PairAggregator::PairAggregator(size_t person_count, const EffortConfig& effort, 
       partitions_[p].slice_begin[c + 1] += by_block[block];
     }
   }
+  uint64_t in_memory = 0;
   for (Partition& partition : partitions_) {
     for (size_t c = 0; c < chunks.size(); ++c) {
       partition.slice_begin[c + 1] += partition.slice_begin[c];
     }
-    // Not initialised: every contact is written before it is read.
-    partition.contacts.reset(new PackedContact[partition.slice_begin.back()]);
+    const uint64_t slots = partition.slice_begin.back();
+    spill_partition_begin_.push_back(spill_capacity_);
+    // The partitions in memory are the first ones: once one spills, so do the rest.
+    const bool spill_this =
+        spilling() && (spill_capacity_ > 0 ||
+                       (in_memory + slots) * kContactBytes > spill_->keep_in_memory_bytes_);
+    if (spill_this) {
+      spill_capacity_ += slots;
+    } else {
+      // Not initialised: every contact is written before it is read.
+      partition.contacts.reset(new PackedContact[slots]);
+      in_memory += slots;
+    }
+  }
+  if (spilling()) {
+    spill_buffer_.resize(chunks.size());
+    spill_error_.resize(chunks.size());
   }
   next_.assign(chunks.size(), std::vector<uint64_t>(partitions_.size()));
   for (size_t c = 0; c < chunks.size(); ++c) {
@@ -225,8 +296,57 @@ void PairAggregator::Add(size_t chunk, const EventContacts& event) {
       std::fprintf(stderr, "PairAggregator: chunk %zu adds more contacts than its census\n", chunk);
       std::abort();
     }
-    partition.contacts[at] = contact;
+    if (partition.contacts != nullptr) {
+      partition.contacts[at] = contact;
+      continue;
+    }
+    // The buffer holds the slots since the last whole multiple of kSpillBufferContacts.
+    std::unique_ptr<PackedContact[]>& buffer = spill_buffer_[chunk];
+    if (buffer == nullptr) {
+      buffer.reset(new PackedContact[partitions_.size() * kSpillBufferContacts]);
+    }
+    const uint64_t filled = at + 1 - partition.slice_begin[chunk];
+    buffer[p * kSpillBufferContacts + (filled - 1) % kSpillBufferContacts] = contact;
+    if (filled % kSpillBufferContacts == 0 && spill_error_[chunk].ok()) {
+      spill_error_[chunk] = WriteSpillBuffer(chunk, p);
+    }
   }
+}
+
+Status PairAggregator::WriteSpillBuffer(size_t chunk, size_t p) {
+  const uint64_t filled = next_[chunk][p] - partitions_[p].slice_begin[chunk];
+  const uint64_t count = filled % kSpillBufferContacts == 0 && filled > 0
+                             ? kSpillBufferContacts
+                             : filled % kSpillBufferContacts;
+  const auto* bytes =
+      reinterpret_cast<const char*>(spill_buffer_[chunk].get() + p * kSpillBufferContacts);
+  uint64_t offset = SpillOffset(p, next_[chunk][p] - count);
+  for (size_t left = count * sizeof(PackedContact); left > 0;) {
+    const ssize_t wrote = ::pwrite(spill_->fd_, bytes, left, static_cast<off_t>(offset));
+    if (wrote < 0 && errno == EINTR) continue;
+    if (wrote <= 0) {
+      return IoError(fmt::format("cannot write the contacts to a file in {}: {}",
+                                 spill_->directory(), std::strerror(errno)));
+    }
+    bytes += wrote;
+    offset += static_cast<uint64_t>(wrote);
+    left -= static_cast<size_t>(wrote);
+  }
+  return Status::Ok();
+}
+
+Status PairAggregator::EndChunk(size_t chunk) {
+  if (!spilling() || spill_buffer_[chunk] == nullptr) {
+    return spilling() ? spill_error_[chunk] : Status::Ok();
+  }
+  for (size_t p = 0; p < partitions_.size() && spill_error_[chunk].ok(); ++p) {
+    if (partitions_[p].contacts == nullptr &&
+        (next_[chunk][p] - partitions_[p].slice_begin[chunk]) % kSpillBufferContacts != 0) {
+      spill_error_[chunk] = WriteSpillBuffer(chunk, p);
+    }
+  }
+  spill_buffer_[chunk].reset();
+  return spill_error_[chunk];
 }
 
 uint64_t PairAggregator::contact_count() const {
@@ -293,7 +413,144 @@ ContactFacts PairAggregator::Unpack(const PackedContact& contact) {
   return facts;
 }
 
-PairTable PairAggregator::Finish(IncrementalFold incremental) && {
+Result<PairTable> PairAggregator::Finish(IncrementalFold incremental) && {
+  if (!spilling()) return FinishInMemory(incremental);
+  assert(incremental.resume == nullptr && incremental.pause == nullptr);
+  return FinishSpilled();
+}
+
+void PairAggregator::SortByTime(std::span<PackedContact> group) {
+  const auto by_time = [](const PackedContact& a, const PackedContact& b) {
+    return a.time < b.time;
+  };
+  if (!std::is_sorted(group.begin(), group.end(), by_time)) {
+    std::stable_sort(group.begin(), group.end(), by_time);
+  }
+}
+
+Status PairAggregator::ReadSpilledPartition(size_t p, std::vector<PackedContact>& contacts) const {
+  const Partition& partition = partitions_[p];
+  uint64_t total = 0;
+  for (size_t c = 0; c < next_.size(); ++c) total += next_[c][p] - partition.slice_begin[c];
+  contacts.resize(total);
+  auto* into = reinterpret_cast<char*>(contacts.data());
+  for (size_t c = 0; c < next_.size(); ++c) {
+    uint64_t offset = SpillOffset(p, partition.slice_begin[c]);
+    for (size_t left = (next_[c][p] - partition.slice_begin[c]) * sizeof(PackedContact);
+         left > 0;) {
+      const ssize_t got = ::pread(spill_->fd_, into, left, static_cast<off_t>(offset));
+      if (got < 0 && errno == EINTR) continue;
+      if (got <= 0) {
+        return IoError(fmt::format("cannot read back the contacts written in {}: {}",
+                                   spill_->directory(),
+                                   got < 0 ? std::strerror(errno) : "the file is shorter"));
+      }
+      into += got;
+      offset += static_cast<uint64_t>(got);
+      left -= static_cast<size_t>(got);
+    }
+  }
+  return Status::Ok();
+}
+
+namespace {
+
+// The records of one partition, in pages mapped for them alone: unmapping gives them back to the
+// system at once, so the partitions not yet copied into the table and the table never hold the
+// pairs twice (freed heap blocks of this size would stay in the process).
+class MappedRecords {
+ public:
+  MappedRecords() = default;
+  MappedRecords(MappedRecords&& other) noexcept
+      : data_(std::exchange(other.data_, nullptr)),
+        size_(std::exchange(other.size_, 0)),
+        capacity_(std::exchange(other.capacity_, 0)) {}
+  MappedRecords& operator=(MappedRecords&& other) noexcept {
+    std::swap(data_, other.data_);
+    std::swap(size_, other.size_);
+    std::swap(capacity_, other.capacity_);
+    return *this;
+  }
+  ~MappedRecords() {
+    if (data_ != nullptr) ::munmap(data_, capacity_ * sizeof(PairRecord));
+  }
+  // False when the system has no memory for them.
+  bool Reserve(size_t capacity) {
+    if (capacity == 0) return true;
+    void* pages = ::mmap(nullptr, capacity * sizeof(PairRecord), PROT_READ | PROT_WRITE,
+                         MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (pages == MAP_FAILED) return false;
+    data_ = static_cast<PairRecord*>(pages);
+    capacity_ = capacity;
+    return true;
+  }
+  void PushBack(const PairRecord& record) { data_[size_++] = record; }  // REQUIRES: room
+  std::span<const PairRecord> records() const { return {data_, size_}; }
+
+ private:
+  PairRecord* data_ = nullptr;
+  size_t size_ = 0, capacity_ = 0;
+};
+
+}  // namespace
+
+// One partition a thread (those in memory first): read back if spilled, sorted by pair, each
+// pair folded into the partition's records. Then the partitions' records one after another, each
+// freed once copied.
+Result<PairTable> PairAggregator::FinishSpilled() {
+  for (size_t c = 0; c < next_.size(); ++c) RAPPORT_RETURN_IF_ERROR(EndChunk(c));
+  const auto partition_count = static_cast<int64_t>(partitions_.size());
+  std::vector<MappedRecords> folded(partitions_.size());
+  std::vector<Status> read(partitions_.size());
+  const uint64_t v_mask = (uint64_t{1} << person_bits_) - 1;
+#pragma omp parallel
+  {
+    std::vector<PackedContact> read_back, scratch;
+#pragma omp for schedule(dynamic, 1)
+    for (int64_t p = 0; p < partition_count; ++p) {
+      std::span<PackedContact> contacts;
+      if (partitions_[p].contacts != nullptr) {
+        contacts = {partitions_[p].contacts.get(), Compact(static_cast<size_t>(p))};
+      } else {
+        read[p] = ReadSpilledPartition(static_cast<size_t>(p), read_back);
+        if (!read[p].ok()) continue;
+        contacts = read_back;
+      }
+      SortByKey(contacts, scratch);
+      size_t pair_count = 0;
+      for (size_t i = 0; i < contacts.size(); ++i) {
+        pair_count += i == 0 || contacts[i].key != contacts[i - 1].key ? 1 : 0;
+      }
+      if (!folded[p].Reserve(pair_count)) {
+        read[p] = Aborted(fmt::format("no memory for the {} pairs of a partition", pair_count));
+        continue;
+      }
+      for (size_t begin = 0, end = 0; begin < contacts.size(); begin = end) {
+        while (end < contacts.size() && contacts[end].key == contacts[begin].key) ++end;
+        const std::span group(contacts.data() + begin, end - begin);
+        SortByTime(group);
+        PairFolder folder(decay_, as_of_, static_cast<PersonIndex>(group[0].key >> person_bits_),
+                          static_cast<PersonIndex>(group[0].key & v_mask));
+        for (const PackedContact& contact : group) folder.Add(Unpack(contact));
+        folded[p].PushBack(folder.Finish());
+      }
+      partitions_[p].contacts.reset();
+    }
+  }
+  for (const Status& status : read) RAPPORT_RETURN_IF_ERROR(status);
+  PairTable table;
+  table.person_count = person_count_;
+  size_t total = 0;
+  for (const MappedRecords& partition : folded) total += partition.records().size();
+  table.pairs.reserve(total);
+  for (MappedRecords& partition : folded) {
+    table.pairs.insert(table.pairs.end(), partition.records().begin(), partition.records().end());
+    partition = MappedRecords();
+  }
+  return table;
+}
+
+PairTable PairAggregator::FinishInMemory(IncrementalFold incremental) {
   PairTable table;
   table.person_count = person_count_;
   // 1. Each partition's slices closed up, then grouped by pair, partitions in parallel; count
@@ -375,10 +632,7 @@ PairTable PairAggregator::Finish(IncrementalFold incremental) && {
         begin = contacts.begin() + static_cast<int64_t>(group_start[pair.group]);
         end = contacts.begin() + static_cast<int64_t>(group_start[pair.group + 1]);
       }
-      const auto by_time = [](const PackedContact& a, const PackedContact& b) {
-        return a.time < b.time;
-      };
-      if (!std::is_sorted(begin, end, by_time)) std::stable_sort(begin, end, by_time);
+      SortByTime({begin, end});
       PairFolder folder =
           pair.state != kNone
               ? PairFolder::Resume(resumed[pair.state], decay_, incremental.resume->anchor, as_of_)

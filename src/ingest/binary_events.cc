@@ -1,5 +1,6 @@
 #include "rapport/ingest/binary_events.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -17,6 +18,7 @@ static_assert(std::endian::native == std::endian::little, "the binary format is 
 
 constexpr size_t kFixedRecordBytes = 8 + 4 + 4 + 4 + 4;  // time, actor, 4 bytes, duration, valence
 constexpr size_t kBufferBytes = size_t{16} << 20;
+constexpr uint64_t kReadAheadBuffers = 4;
 
 template <typename T>
 void Put(std::vector<char>& out, T value) {
@@ -198,9 +200,18 @@ Result<BinaryReadCounts> ReadFrom(std::FILE* file, const std::string& path,
   BinaryEvent event;
   std::string problem;
   bool at_end = false;
+  // The next buffers' worth of the file is asked for ahead, so that the disk reads while the
+  // records are decoded (a file larger than memory comes from the disk on every pass).
+  const int fd = fileno(file);
   while (!at_end) {
     const size_t got = std::fread(buffer.data() + filled, 1, buffer.size() - filled, file);
     filled += got;
+    const uint64_t read_to = offset + filled;
+    if (fd >= 0 && got > 0 && read_to < end) {
+      const uint64_t ahead = std::min<uint64_t>(kReadAheadBuffers * buffer.size(), end - read_to);
+      posix_fadvise(fd, static_cast<off_t>(read_to), static_cast<off_t>(ahead),
+                    POSIX_FADV_WILLNEED);
+    }
     at_end = got == 0 || std::feof(file);
     size_t position = 0;
     while (position < filled) {
@@ -234,6 +245,7 @@ Result<BinaryReadCounts> ReadFrom(std::FILE* file, const std::string& path,
     }
   }
   if (std::ferror(file) != 0) return IoError(fmt::format("{}: read error", path));
+  counts.next_offset = offset;
   return counts;
 }
 
@@ -246,6 +258,84 @@ Result<BinaryReadCounts> ReadBinaryEvents(const std::string& path,
   if (file == nullptr) return NotFound(fmt::format("{}: cannot open", path));
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> closer(file, &std::fclose);
   return ReadFrom(file, path, on_event, on_reject, nullptr, 0);
+}
+
+namespace {
+
+constexpr size_t kSearchBytes = size_t{1} << 20;
+constexpr size_t kChainBytes = 4096;  // chains are started within this of the first one
+constexpr size_t kChains = 8;
+constexpr size_t kRecordsInARow = 64;
+constexpr size_t kLongestRecord = kFixedRecordBytes + 4 + 4 * 255;
+constexpr size_t kSearchWindow = kSearchBytes + kChainBytes + 2 * kRecordsInARow * kLongestRecord;
+
+// FindRecordStart within `window`, the bytes of the file from `offset` on (up to kSearchWindow of
+// them; fewer when the file ends).
+Result<uint64_t> FindRecordStartIn(std::string_view window, bool window_ends_the_file,
+                                   const std::string& name, uint64_t offset) {
+  // The record starts that decoding from `start` finds, when at least kRecordsInARow records in a
+  // row decode without a problem (or all up to the end of the file do).
+  BinaryEvent event;
+  std::string problem;
+  const auto chain_from = [&](size_t start) {
+    std::vector<size_t> chain;
+    size_t position = start;
+    while (chain.size() < 2 * kRecordsInARow) {
+      const size_t size =
+          Decode(window.data() + position, window.size() - position, event, problem);
+      if (size == 0 || !problem.empty()) break;
+      chain.push_back(position);
+      position += size;
+    }
+    const bool whole =
+        chain.size() >= kRecordsInARow || (window_ends_the_file && position == window.size());
+    if (!whole) chain.clear();
+    return chain;
+  };
+  // A position inside a record can decode as a record that ends where a real one starts, and
+  // from there on its chain is the real one: the start common to the chains from several
+  // positions is a real record's.
+  std::vector<std::vector<size_t>> chains;
+  for (size_t start = 0; start < std::min(window.size(), kSearchBytes) && chains.size() < kChains;
+       ++start) {
+    if (!chains.empty() && start >= chains.front().front() + kChainBytes) break;
+    std::vector<size_t> chain = chain_from(start);
+    if (!chain.empty()) chains.push_back(std::move(chain));
+  }
+  for (const size_t candidate : chains.empty() ? std::vector<size_t>() : chains.front()) {
+    const bool in_every_chain = std::all_of(chains.begin(), chains.end(), [&](const auto& chain) {
+      return std::binary_search(chain.begin(), chain.end(), candidate);
+    });
+    if (in_every_chain) return offset + candidate;
+  }
+  return NotFound(
+      fmt::format("{}: no record found to start from within 1 MiB of byte {}", name, offset));
+}
+
+}  // namespace
+
+Result<uint64_t> FindRecordStart(const std::string& path, uint64_t offset) {
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) return NotFound(fmt::format("{}: cannot open", path));
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> closer(file, &std::fclose);
+  offset = std::max<uint64_t>(offset, kBinaryHeaderBytes);
+  std::string window(kSearchWindow, '\0');
+  if (std::fseek(file, static_cast<long>(offset), SEEK_SET) != 0) {
+    return IoError(fmt::format("{}: cannot seek to byte {}", path, offset));
+  }
+  window.resize(std::fread(window.data(), 1, window.size(), file));
+  const bool window_ends_the_file = window.size() < kSearchWindow;
+  return FindRecordStartIn(window, window_ends_the_file, path, offset);
+}
+
+Result<uint64_t> FindRecordStartInBuffer(std::string_view data, const std::string& name,
+                                         uint64_t offset) {
+  offset = std::max<uint64_t>(offset, kBinaryHeaderBytes);
+  if (offset >= data.size()) {
+    return NotFound(fmt::format("{}: byte {} is past the end", name, offset));
+  }
+  const std::string_view window = data.substr(offset, kSearchWindow);
+  return FindRecordStartIn(window, offset + window.size() == data.size(), name, offset);
 }
 
 Result<BinaryReadCounts> ReadBinaryEventRange(

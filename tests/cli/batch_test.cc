@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <sstream>
 #include <vector>
 
@@ -60,15 +61,17 @@ TEST_F(CliBatchTest, GenCsvAndBinaryHoldTheSameEvents) {
 }
 
 TEST_F(CliBatchTest, ReadingABinaryFileInParallelChunksChangesNoScore) {
-  // 300,000 events: the binary file is read in chunks of 2^16 events by parallel threads; the
-  // CSV of the same events goes through the serial text path.
+  // 300,000 events: the binary file is scanned in a stretch a thread, then read in chunks of
+  // 2^16 events by parallel threads; the CSV of the same events goes through the serial text
+  // path.
   ASSERT_EQ(Run("gen --people 3000 --events 300000 --seed 4 --out log.bin").exit_code, 0);
   ASSERT_EQ(Run("gen --people 3000 --events 300000 --seed 4 --out log.csv").exit_code, 0);
   RunResult chunked = Run("score --input log.bin --format csv");
   RunResult serial = Run("score --input log.csv --format csv");
   ASSERT_EQ(chunked.exit_code, 0) << chunked.err;
   ASSERT_EQ(serial.exit_code, 0) << serial.err;
-  EXPECT_THAT(chunked.err, HasSubstr("(5 chunk(s) in parallel)"));
+  // Five chunks of 2^16 events, one more where the scan's two stretches meet with two threads.
+  EXPECT_THAT(chunked.err, ::testing::ContainsRegex("\\([56] chunk\\(s\\) in parallel\\)"));
   const std::vector<std::string> rows = WithoutIds(serial.out);
   EXPECT_GT(rows.size(), 2900u);
   EXPECT_EQ(rows, WithoutIds(chunked.out));
@@ -94,6 +97,33 @@ TEST_F(CliBatchTest, SplitFilesHoldTheSameLogInTimeOrder) {
   RunResult out_without_input = Run("score --out somewhere");
   EXPECT_NE(out_without_input.exit_code, 0);
   EXPECT_THAT(out_without_input.err, HasSubstr("--input"));
+}
+
+TEST_F(CliBatchTest, ContactsSpilledToATemporaryFileChangeNoScore) {
+  // 20,000 people: 8 partitions; 5 chunks read in parallel, each writing its buffers out.
+  ASSERT_EQ(Run("gen --people 20000 --events 300000 --seed 6 --out log.bin").exit_code, 0);
+  std::filesystem::create_directory(dir_ / "spill");
+  RunResult spilled =
+      Run("score --input log.bin --spill always --spill-dir spill --format csv "
+          "--out spilled-scores");
+  RunResult in_memory = Run("score --input log.bin --spill never --format csv --out scores");
+  ASSERT_EQ(spilled.exit_code, 0) << spilled.err;
+  ASSERT_EQ(in_memory.exit_code, 0) << in_memory.err;
+  EXPECT_THAT(spilled.err, HasSubstr("wait in a temporary file in spill"));
+  EXPECT_THAT(in_memory.err, ::testing::Not(HasSubstr("temporary file")));
+  EXPECT_GT(WithoutIds(in_memory.out).size(), 19000u);
+  EXPECT_EQ(spilled.out, in_memory.out);
+  EXPECT_EQ(ReadFile("spilled-scores/ties-00000.csv"), ReadFile("scores/ties-00000.csv"));
+  // The file had no name, and is gone.
+  EXPECT_TRUE(std::filesystem::is_empty(dir_ / "spill"));
+
+  RunResult no_directory = Run("score --input log.bin --spill always --spill-dir nowhere");
+  EXPECT_EQ(no_directory.exit_code, 2) << no_directory.err;
+  EXPECT_THAT(no_directory.err, HasSubstr("cannot create a file for the contacts in nowhere"));
+  EXPECT_THAT(no_directory.err, HasSubstr("--spill-dir"));
+  RunResult bad_mode = Run("score --input log.bin --spill sometimes");
+  EXPECT_NE(bad_mode.exit_code, 0);
+  EXPECT_THAT(bad_mode.err, HasSubstr("--spill"));
 }
 
 }  // namespace

@@ -3,11 +3,14 @@
 // PairFolder. Events arrive shuffled, with repeated times, over enough people for several
 // partitions; every field of every record must be equal.
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <cmath>
+#include <csignal>
 #include <map>
 #include <random>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -150,7 +153,7 @@ TEST(GraphPairAggregatorTest, ShuffledEventsOverManyPartitionsMatchTheSerialVeri
   const PairAggregator::Census census = CensusOf(events, 0, events.size());
   PairAggregator aggregator(people, effort, decay, kAsOf, {&census, 1});
   for (const TestEvent& event : events) aggregator.Add(0, ContactsOf(event));
-  const PairTable table = std::move(aggregator).Finish();
+  const PairTable table = std::move(aggregator).Finish().value();
   const PairTable expected = SerialAggregate(events, people, effort, decay);
   ExpectRecords(expected, table);
   // The comparison covered pairs with many contacts, some of them at equal times.
@@ -181,7 +184,7 @@ TEST(GraphPairAggregatorTest, ChunksFilledInParallelEqualOneChunkOverTheWhole) {
   }
   EXPECT_EQ(chunked.contact_count(), whole.contact_count());
   EXPECT_GT(whole.contact_count(), 80000u);
-  ExpectRecords(std::move(whole).Finish(), std::move(chunked).Finish());
+  ExpectRecords(std::move(whole).Finish().value(), std::move(chunked).Finish().value());
 }
 
 // Aggregates the events after resume's anchor (all without one) up to as_of.
@@ -196,7 +199,7 @@ PairTable AggregateAfter(const std::vector<TestEvent>& events, size_t people, co
   const PairAggregator::Census census = CensusOf(after, 0, after.size());
   PairAggregator aggregator(people, DefaultConfig().effort, decay, as_of, {&census, 1});
   for (const TestEvent& event : after) aggregator.Add(0, ContactsOf(event));
-  return std::move(aggregator).Finish(incremental);
+  return std::move(aggregator).Finish(incremental).value();
 }
 
 TEST(GraphPairAggregatorTest, FoldsResumedFromCheckpointsEqualOneFoldOfEveryEvent) {
@@ -237,9 +240,97 @@ TEST(GraphPairAggregatorTest, OnePersonAndNoPairsGiveAnEmptyTable) {
   PairAggregator aggregator(1, DefaultConfig().effort, Decay{}, kAsOf, {&census, 1});
   aggregator.Add(0, {kStart, 0, Kind::kMessage, Channel::kEmail, false, 0, std::nan(""), 1, self});
   EXPECT_EQ(aggregator.contact_count(), 0u);
-  const PairTable table = std::move(aggregator).Finish();
+  const PairTable table = std::move(aggregator).Finish().value();
   EXPECT_TRUE(table.pairs.empty());
   EXPECT_EQ(table.person_count, 1u);
+}
+
+// Chunks of `events` cut at `cuts`, filled in parallel, spilling to a file in `directory` what
+// does not fit in `keep_in_memory_bytes`. Chunks of odd number are ended as they finish, the
+// others by Finish. *spilled: the room for contacts in the file.
+Result<PairTable> AggregateSpilled(const std::vector<TestEvent>& events,
+                                   const std::vector<size_t>& cuts, size_t people,
+                                   const std::string& directory, uint64_t keep_in_memory_bytes = 0,
+                                   uint64_t* spilled = nullptr) {
+  std::vector<PairAggregator::Census> census;
+  for (size_t k = 0; k + 1 < cuts.size(); ++k) {
+    census.push_back(CensusOf(events, cuts[k], cuts[k + 1]));
+  }
+  RAPPORT_ASSIGN_OR_RETURN(PairAggregator::ContactSpill spill,
+                           PairAggregator::ContactSpill::Create(directory, keep_in_memory_bytes));
+  PairAggregator aggregator(people, DefaultConfig().effort, Decay{}, kAsOf, census,
+                            std::move(spill));
+  EXPECT_TRUE(aggregator.spilling());
+  if (spilled != nullptr) *spilled = aggregator.spill_capacity();
+  const auto chunks = static_cast<int64_t>(census.size());
+  std::vector<Status> ended(census.size());
+#pragma omp parallel for schedule(dynamic, 1)
+  for (int64_t k = 0; k < chunks; ++k) {
+    for (size_t e = cuts[k]; e < cuts[k + 1]; ++e) aggregator.Add(k, ContactsOf(events[e]));
+    if (k % 2 == 1) ended[k] = aggregator.EndChunk(k);
+  }
+  for (const Status& status : ended) RAPPORT_RETURN_IF_ERROR(status);
+  return std::move(aggregator).Finish();
+}
+
+TEST(GraphPairAggregatorTest, ContactsSpilledToAFileGiveTheRecordsOfContactsInMemory) {
+  // 15 bits of people: 8 partitions; about 5,000 contacts a chunk's slice of a partition, so
+  // that each slice is written as two full buffers and a part of one.
+  const size_t people = 20000;
+  const std::vector<TestEvent> events = RandomEvents(people, 150000, 23);
+  const std::vector<size_t> cuts = {0, 40000, 40000, 110000, events.size()};
+  const PairAggregator::Census whole_census = CensusOf(events, 0, events.size());
+  PairAggregator whole(people, DefaultConfig().effort, Decay{}, kAsOf, {&whole_census, 1});
+  for (const TestEvent& event : events) whole.Add(0, ContactsOf(event));
+  EXPECT_FALSE(whole.spilling());
+  const uint64_t contacts = whole.contact_count();
+  const PairTable expected = std::move(whole).Finish().value();
+  EXPECT_GT(expected.pairs.size(), 50000u);
+  EXPECT_GT(expected.pairs.back().u, people * 7 / 8);  // the last partition was filled too
+  // Every partition in the file, then the first ones in memory and the rest in the file.
+  // (Low indices act more: the first partitions are the large ones.)
+  for (const uint64_t keep_in_memory_bytes : {uint64_t{0}, contacts * 32 * 9 / 10}) {
+    uint64_t spilled_room = 0;
+    Result<PairTable> spilled = AggregateSpilled(events, cuts, people, testing::TempDir(),
+                                                 keep_in_memory_bytes, &spilled_room);
+    ASSERT_TRUE(spilled.ok()) << spilled.status().message();
+    ExpectRecords(expected, *spilled);
+    if (keep_in_memory_bytes == 0) {
+      EXPECT_GE(spilled_room, contacts);  // the census counts the events after as_of too
+    } else {
+      EXPECT_GT(spilled_room, 0u);
+      EXPECT_LT(spilled_room, contacts / 2);
+    }
+  }
+}
+
+TEST(GraphPairAggregatorTest, ASpillDirectoryThatCannotBeWrittenIsAnErrorThatNamesIt) {
+  const Result<PairAggregator::ContactSpill> spill =
+      PairAggregator::ContactSpill::Create(testing::TempDir() + "/no-such-directory");
+  ASSERT_FALSE(spill.ok());
+  EXPECT_EQ(spill.status().code(), StatusCode::kIo);
+  EXPECT_NE(spill.status().message().find("cannot create a file for the contacts in"),
+            std::string::npos);
+  EXPECT_NE(spill.status().message().find("no-such-directory"), std::string::npos);
+}
+
+TEST(GraphPairAggregatorTest, AFullDiskWhileSpillingIsAnErrorNotALoss) {
+  // A file size limit of 64 KiB stands in for a full disk: writes beyond it fail with EFBIG.
+  rlimit before{};
+  ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &before), 0);
+  const auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+  rlimit small = before;
+  small.rlim_cur = 64 * 1024;
+  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &small), 0);
+  const std::vector<TestEvent> events = RandomEvents(20000, 60000, 29);
+  const Result<PairTable> spilled =
+      AggregateSpilled(events, {0, 30000, events.size()}, 20000, testing::TempDir());
+  setrlimit(RLIMIT_FSIZE, &before);
+  std::signal(SIGXFSZ, old_handler);
+  ASSERT_FALSE(spilled.ok());
+  EXPECT_EQ(spilled.status().code(), StatusCode::kIo);
+  EXPECT_NE(spilled.status().message().find("cannot write the contacts"), std::string::npos)
+      << spilled.status().message();
 }
 
 TEST(GraphPairAggregatorDeathTest, AChunkBeyondItsCensusStopsRatherThanOverwrite) {

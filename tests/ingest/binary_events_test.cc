@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -173,6 +174,7 @@ TEST(BinaryEventsTest, ARangeReadsTheRecordsThatStartInIt) {
   ASSERT_TRUE(counts.ok());
   EXPECT_EQ(times, (std::vector<double>{20, 30}));
   EXPECT_EQ(counts->accepted, 2u);
+  EXPECT_EQ(counts->next_offset, offsets[3]);  // where the next stretch starts
   // An open end reads to the end of the file.
   times.clear();
   ASSERT_TRUE(ReadBinaryEventRange(
@@ -184,6 +186,52 @@ TEST(BinaryEventsTest, ARangeReadsTheRecordsThatStartInIt) {
                   [](BinaryReject&&) { ADD_FAILURE(); })
                   .ok());
   EXPECT_EQ(times, (std::vector<double>{30, 40}));
+}
+
+TEST(BinaryEventsTest, ARecordStartFoundFromAnyByteIsTheNextRecord) {
+  // Records of 28 to 60 bytes (1 to 8 targets, some with an effort override), people numbers
+  // like those of a large log.
+  std::vector<BinaryEvent> events;
+  for (uint32_t i = 0; i < 3000; ++i) {
+    std::vector<uint32_t> targets;
+    for (uint32_t t = 0; t <= i % 8; ++t)
+      targets.push_back(1000000 + (i * 7919 + t * 104729) % 9000000);
+    BinaryEvent event = MakeEvent(1.5e9 + i * 61.0, 17 + i % 5, targets);
+    event.has_effort = i % 3 == 0;
+    event.effort = 1.5f;
+    events.push_back(event);
+  }
+  const std::string path = WriteEvents("find.bin", events);
+  std::vector<uint64_t> starts;
+  const Result<BinaryReadCounts> whole = ReadBinaryEvents(
+      path,
+      [&](const BinaryEvent& event) {
+        starts.push_back(event.offset);
+        return Status::Ok();
+      },
+      [](BinaryReject&&) { ADD_FAILURE(); });
+  ASSERT_TRUE(whole.ok());
+  const uint64_t size = std::filesystem::file_size(path);
+  EXPECT_EQ(whole->next_offset, size);
+  // From every byte of the first 2,000 and of the last 3,000: a record's start, within a few
+  // KiB of the byte, or none after the last record.
+  size_t not_the_next = 0;
+  for (uint64_t offset = 0; offset < size; offset += offset == 2000 ? size - 5000 : 1) {
+    const Result<uint64_t> found = FindRecordStart(path, offset);
+    const auto next = std::lower_bound(starts.begin(), starts.end(), offset);
+    if (next == starts.end()) {
+      EXPECT_FALSE(found.ok()) << offset;
+      continue;
+    }
+    ASSERT_TRUE(found.ok()) << offset << ": " << found.status().message();
+    ASSERT_TRUE(std::binary_search(starts.begin(), starts.end(), *found)) << offset;
+    ASSERT_GE(*found, *next) << offset;
+    ASSERT_LE(*found, *next + 8192) << offset;
+    not_the_next += *found != *next ? 1 : 0;
+  }
+  // Positions inside a record that decode as one: found, and passed over.
+  EXPECT_GT(not_the_next, 0u);
+  EXPECT_FALSE(FindRecordStart(TempPath("missing.bin").string(), 0).ok());
 }
 
 TEST(BinaryEventsTest, ReadFileDetectsAndReadsTheFormatWithNumbersAsIdentities) {

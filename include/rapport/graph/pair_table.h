@@ -17,10 +17,12 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "rapport/core/config.h"
 #include "rapport/core/event_log.h"
+#include "rapport/core/status.h"
 
 namespace rapport::graph {
 
@@ -177,13 +179,44 @@ PairTable AggregatePairs(const EventLog& log, const EffortConfig& effort, const 
 //
 // Memory: 32 bytes a contact until Finish, then the PairTable (120 bytes a pair). A contact's
 // duration is kept as a float (the binary format's precision; seconds are exact up to 194 days).
+//
+// Contacts that do not fit in memory spill to a file (a ContactSpill given to the constructor).
+// The first partitions stay in memory, as many as fit in the spill's allowance; the others go to
+// the file: each chunk packs their contacts into a buffer of its own (kSpillBufferContacts a
+// partition) and writes it to the partition's place in the file when full and at EndChunk.
+// Finish folds the partitions in memory first, freeing each, then reads back, sorts and folds
+// one spilled partition per thread at a time. Memory is then the allowance, the buffers of the
+// chunks being read, a partition per thread, and the PairTable.
 class PairAggregator {
  public:
+  // An unnamed temporary file for the contacts, gone when closed (also on a crash).
+  class ContactSpill {
+   public:
+    // Partitions up to `keep_in_memory_bytes` in all stay in memory.
+    static Result<ContactSpill> Create(const std::string& directory,
+                                       uint64_t keep_in_memory_bytes = 0);
+    ContactSpill(ContactSpill&& other) noexcept;
+    ContactSpill& operator=(ContactSpill&& other) noexcept;
+    ~ContactSpill();
+    const std::string& directory() const { return directory_; }
+
+   private:
+    friend class PairAggregator;
+    ContactSpill(int fd, std::string directory, uint64_t keep_in_memory_bytes)
+        : fd_(fd), directory_(std::move(directory)), keep_in_memory_bytes_(keep_in_memory_bytes) {}
+    int fd_ = -1;
+    std::string directory_;
+    uint64_t keep_in_memory_bytes_ = 0;
+  };
+  static constexpr size_t kSpillBufferContacts = 2048;  // 64 KiB a partition, 16 MiB a chunk
+  static constexpr size_t kContactBytes = 32;           // a contact, in memory or in the file
+
   // How many contacts a chunk will add, by block of 256 people (the pair's smaller person).
   // Counting every event of the chunk is enough: events after as_of only leave room unused.
   class Census {
    public:
     void Add(PersonIndex actor, std::span<const PersonIndex> targets);
+    uint64_t contacts() const;
 
    private:
     friend class PairAggregator;
@@ -191,14 +224,24 @@ class PairAggregator {
     std::vector<uint64_t> contacts_by_block_;
   };
 
+  // Contacts in memory, or in `spill` when given.
   PairAggregator(size_t person_count, const EffortConfig& effort, const Decay& decay, double as_of,
-                 std::span<const Census> chunks);
+                 std::span<const Census> chunks, std::optional<ContactSpill> spill = std::nullopt);
   // Adds an event of chunk `chunk`; chunks may be added from different threads at once, each
   // chunk from one thread. Skips events after as_of and targets equal to the actor.
   // REQUIRES: the chunk's census counted this event; person indices below the person count.
   void Add(size_t chunk, const EventContacts& event);
+  // Spilling: writes out the chunk's buffer and frees it; the first write error of the chunk, if
+  // any (a chunk that failed adds nothing more). Nothing to do in memory. Finish ends the chunks
+  // not ended.
+  Status EndChunk(size_t chunk);
+  bool spilling() const { return spill_.has_value(); }
+  // Room for contacts in the spill file (0 when not spilling).
+  uint64_t spill_capacity() const { return spill_capacity_; }
   uint64_t contact_count() const;
-  PairTable Finish(IncrementalFold incremental = {}) &&;
+  // Errors only when spilling (writing or reading the file). REQUIRES: no incremental fold when
+  // spilling.
+  Result<PairTable> Finish(IncrementalFold incremental = {}) &&;
 
  private:
   struct PackedContact {
@@ -210,18 +253,28 @@ class PairAggregator {
     Channel channel;
     uint8_t flags;  // kFromU | kNegative | kPrivate
   };
-  static_assert(sizeof(PackedContact) == 32);
+  static_assert(sizeof(PackedContact) == kContactBytes);
   static constexpr uint8_t kFromU = 1, kNegative = 2, kPrivate = 4;
   // A partition: the slices of the chunks one after another; chunk c writes from slice_begin[c]
-  // up to (not reaching) slice_begin[c + 1].
+  // up to (not reaching) slice_begin[c + 1]. `contacts` is null for a spilled partition.
   struct Partition {
     std::unique_ptr<PackedContact[]> contacts;
     std::vector<uint64_t> slice_begin;  // chunks + 1 entries
   };
   static void SortByKey(std::span<PackedContact> contacts, std::vector<PackedContact>& scratch);
+  // A pair's contacts in time order, input order among equal times.
+  static void SortByTime(std::span<PackedContact> group);
+  Status ReadSpilledPartition(size_t p, std::vector<PackedContact>& contacts) const;
   static ContactFacts Unpack(const PackedContact& contact);
   // Closes the gaps that under-filled slices of partition p left; returns its contact count.
   uint64_t Compact(size_t p);
+  PairTable FinishInMemory(IncrementalFold incremental);
+  Result<PairTable> FinishSpilled();
+  // Where slot `slot` of partition p lies in the spill file, in bytes.
+  uint64_t SpillOffset(size_t p, uint64_t slot) const {
+    return (spill_partition_begin_[p] + slot) * sizeof(PackedContact);
+  }
+  Status WriteSpillBuffer(size_t chunk, size_t p);
 
   size_t person_count_;
   EffortConfig effort_;
@@ -232,6 +285,13 @@ class PairAggregator {
   // next_[c][p]: where chunk c writes its next contact in partition p (each chunk's cursors
   // together, apart from the other chunks').
   std::vector<std::vector<uint64_t>> next_;
+  // Spilling: the file; where each partition begins in it (in contacts); each chunk's buffer
+  // (kSpillBufferContacts a partition, allocated at its first contact) and its first error.
+  std::optional<ContactSpill> spill_;
+  std::vector<uint64_t> spill_partition_begin_;
+  uint64_t spill_capacity_ = 0;
+  std::vector<std::unique_ptr<PackedContact[]>> spill_buffer_;
+  std::vector<Status> spill_error_;
 };
 
 // The index of the record of the pair {a, b} (either order), or nullopt when they never met.

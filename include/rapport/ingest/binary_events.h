@@ -88,6 +88,9 @@ struct BinaryReadCounts {
   uint64_t records = 0;  // records seen = accepted + rejected
   uint64_t accepted = 0;
   uint64_t rejected = 0;
+  // Where reading stopped: the offset of the first record not read (at or past the range's end),
+  // or the end of the file.
+  uint64_t next_offset = 0;
 };
 
 // Reads a binary event file record by record; `on_event` may stop the read by returning an error.
@@ -101,6 +104,17 @@ Result<BinaryReadCounts> ReadBinaryEventRange(
     const std::string& path, uint64_t begin, uint64_t end,
     const std::function<Status(const BinaryEvent&)>& on_event,
     const std::function<void(BinaryReject&&)>& on_reject);
+
+// Where a record starts, at or after byte `offset` (not always the first one), as far as decoding
+// can tell: positions from which 64 records in a row decode without a problem (or every record up
+// to the end of the file does) are followed, and the first start common to up to eight such
+// chains is taken. NotFound when there is none in the next MiB. A guess that lets several threads
+// read one file from the middle: a reader of the stretch before must stop exactly there
+// (BinaryReadCounts::next_offset) for it to be a record's start.
+Result<uint64_t> FindRecordStart(const std::string& path, uint64_t offset);
+// The same in bytes in memory holding a whole file (the fuzzer); `name` labels errors.
+Result<uint64_t> FindRecordStartInBuffer(std::string_view data, const std::string& name,
+                                         uint64_t offset);
 
 // The same from bytes in memory (tests and the fuzzer); `name` labels errors.
 Result<BinaryReadCounts> ReadBinaryBuffer(std::string_view data, const std::string& name,
