@@ -249,7 +249,7 @@ PairAggregator::PairAggregator(size_t person_count, const EffortConfig& effort, 
       partition.slice_begin[c + 1] += partition.slice_begin[c];
     }
     const uint64_t slots = partition.slice_begin.back();
-    spill_partition_begin_.push_back(spill_capacity_);
+    if (spilling()) spill_partition_begin_.push_back(spill_capacity_);
     // The partitions in memory are the first ones: once one spills, so do the rest.
     const bool spill_this =
         spilling() && (spill_capacity_ > 0 ||
@@ -336,16 +336,16 @@ Status PairAggregator::WriteSpillBuffer(size_t chunk, size_t p) {
 }
 
 Status PairAggregator::EndChunk(size_t chunk) {
-  if (!spilling() || spill_buffer_[chunk] == nullptr) {
-    return spilling() ? spill_error_[chunk] : Status::Ok();
-  }
-  for (size_t p = 0; p < partitions_.size() && spill_error_[chunk].ok(); ++p) {
-    if (partitions_[p].contacts == nullptr &&
-        (next_[chunk][p] - partitions_[p].slice_begin[chunk]) % kSpillBufferContacts != 0) {
-      spill_error_[chunk] = WriteSpillBuffer(chunk, p);
+  if (!spilling()) return Status::Ok();
+  if (spill_buffer_[chunk] != nullptr) {
+    for (size_t p = 0; p < partitions_.size() && spill_error_[chunk].ok(); ++p) {
+      if (partitions_[p].contacts == nullptr &&
+          (next_[chunk][p] - partitions_[p].slice_begin[chunk]) % kSpillBufferContacts != 0) {
+        spill_error_[chunk] = WriteSpillBuffer(chunk, p);
+      }
     }
+    spill_buffer_[chunk].reset();
   }
-  spill_buffer_[chunk].reset();
   return spill_error_[chunk];
 }
 
@@ -417,6 +417,14 @@ Result<PairTable> PairAggregator::Finish(IncrementalFold incremental) && {
   if (!spilling()) return FinishInMemory(incremental);
   assert(incremental.resume == nullptr && incremental.pause == nullptr);
   return FinishSpilled();
+}
+
+size_t PairAggregator::CountPairs(std::span<const PackedContact> sorted) {
+  size_t count = 0;
+  for (size_t i = 0; i < sorted.size(); ++i) {
+    count += i == 0 || sorted[i].key != sorted[i - 1].key ? 1 : 0;
+  }
+  return count;
 }
 
 void PairAggregator::SortByTime(std::span<PackedContact> group) {
@@ -517,10 +525,7 @@ Result<PairTable> PairAggregator::FinishSpilled() {
         contacts = read_back;
       }
       SortByKey(contacts, scratch);
-      size_t pair_count = 0;
-      for (size_t i = 0; i < contacts.size(); ++i) {
-        pair_count += i == 0 || contacts[i].key != contacts[i - 1].key ? 1 : 0;
-      }
+      const size_t pair_count = CountPairs(contacts);
       if (!folded[p].Reserve(pair_count)) {
         read[p] = Aborted(fmt::format("no memory for the {} pairs of a partition", pair_count));
         continue;
@@ -565,9 +570,7 @@ PairTable PairAggregator::FinishInMemory(IncrementalFold incremental) {
       contact_count[p] = Compact(static_cast<size_t>(p));
       const std::span contacts(partitions_[p].contacts.get(), contact_count[p]);
       SortByKey(contacts, scratch);
-      for (size_t i = 0; i < contacts.size(); ++i) {
-        pair_count[p] += i == 0 || contacts[i].key != contacts[i - 1].key ? 1 : 0;
-      }
+      pair_count[p] = CountPairs(contacts);
     }
   }
   size_t total = 0;

@@ -262,6 +262,8 @@ class PairAggregator {
     std::vector<uint64_t> slice_begin;  // chunks + 1 entries
   };
   static void SortByKey(std::span<PackedContact> contacts, std::vector<PackedContact>& scratch);
+  // The pairs among contacts sorted by key.
+  static size_t CountPairs(std::span<const PackedContact> sorted);
   // A pair's contacts in time order, input order among equal times.
   static void SortByTime(std::span<PackedContact> group);
   Status ReadSpilledPartition(size_t p, std::vector<PackedContact>& contacts) const;
