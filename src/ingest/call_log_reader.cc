@@ -20,7 +20,6 @@
 #include <pugixml.hpp>
 #include <set>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "archive_readers.h"
@@ -158,7 +157,7 @@ class CallLog {
       }
     }
     const uint64_t hash = HashContent(key);
-    event.native_id = fmt::format("{:016x}-{}", hash, ++occurrences_[hash]);
+    event.native_id = fmt::format("{:016x}-{}", hash, occurrences_.Next(hash));
     return context_.Emit(line, std::move(event), {});
   }
 
@@ -191,7 +190,7 @@ class CallLog {
   ReadContext& context_;
   bool owner_sent_ = false;
   std::set<std::string> named_;
-  std::unordered_map<uint64_t, uint32_t> occurrences_;
+  OccurrenceCounter occurrences_;
 };
 
 // The CSV layout.

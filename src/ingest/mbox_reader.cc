@@ -359,7 +359,7 @@ class MboxReader {
   // Mailing-list addresses seen in List-Post / X-BeenThere headers.
   std::unordered_set<std::string> lists_;
   // Content hash -> occurrences, for messages without a Message-ID.
-  std::unordered_map<uint64_t, uint32_t> occurrences_;
+  OccurrenceCounter occurrences_;
   std::set<std::pair<std::string, std::string>> hinted_;
 };
 
@@ -591,7 +591,7 @@ Status MboxReader::ReadMessage(GMimeMessage* message, const Message& where) {
                                       date_header != nullptr ? TrimAll(date_header) : where.marker,
                                       subject != nullptr ? subject : "");
     uint64_t hash = HashContent(content);
-    event.native_id = fmt::format("hash:{:016x}-{}", hash, ++occurrences_[hash]);
+    event.native_id = fmt::format("hash:{:016x}-{}", hash, occurrences_.Next(hash));
   }
   if (options_.keep_text) event.text = ValidUtf8OrEmpty(g_mime_message_get_subject(message));
 

@@ -22,7 +22,6 @@
 #include <memory>
 #include <set>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "archive_readers.h"
@@ -355,7 +354,7 @@ class MessengerReader {
     key += '\x1f';
     key += JsonText(stamp);
     const uint64_t hash = HashContent(key);
-    const std::string native_id = fmt::format("{:016x}-{}", hash, ++occurrences_[hash]);
+    const std::string native_id = fmt::format("{:016x}-{}", hash, occurrences_.Next(hash));
 
     Event event;
     event.time = millis / 1000.0;
@@ -472,7 +471,7 @@ class MessengerReader {
   simdjson::dom::parser dom_;
   simdjson::ondemand::parser ondemand_;
   ReadCounts counts_;
-  std::unordered_map<uint64_t, uint32_t> occurrences_;
+  OccurrenceCounter occurrences_;
   std::set<std::string> named_;                           // identities given a display name
   std::map<std::string, std::set<std::string>> threads_;  // thread path -> participants
   std::map<std::string, int64_t> sent_;                   // sender name -> messages sent

@@ -16,7 +16,6 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
-#include <unordered_map>
 
 #include "archive_readers.h"
 #include "rapport/core/text.h"
@@ -237,7 +236,7 @@ Result<ReadCounts> ReadBinary(const std::string& name, std::string_view buffer, 
   // Dedupe key as for text records without a native id: a hash of the record's content and
   // its occurrence, under the file's name.
   const std::string source = std::filesystem::path(name).filename().string();
-  std::unordered_map<uint64_t, uint32_t> occurrences;
+  OccurrenceCounter occurrences;
   auto emit = [&](const BinaryEvent& binary) {
     Event event = ToEvent(binary);
     std::string content =
@@ -246,7 +245,7 @@ Result<ReadCounts> ReadBinary(const std::string& name, std::string_view buffer, 
                     binary.duration, binary.valence, fmt::join(binary.targets, ";"));
     const uint64_t hash = HashContent(content);
     event.source = source;
-    event.native_id = fmt::format("{:016x}-{}", hash, ++occurrences[hash]);
+    event.native_id = fmt::format("{:016x}-{}", hash, occurrences.Next(hash));
     return on_event(std::move(event));
   };
   auto reject = [&](BinaryReject&& binary_reject) {

@@ -85,7 +85,7 @@ Status ReadContext::Emit(const Line& line, Event&& event, std::string_view conte
   if (event.native_id.empty()) {
     event.source = source_;
     uint64_t hash = HashContent(content);
-    uint32_t occurrence = ++occurrences_[hash];
+    uint32_t occurrence = occurrences_.Next(hash);
     event.native_id = fmt::format("{:016x}-{}", hash, occurrence);
   } else {
     event.source = std::string(ChannelName(event.channel));

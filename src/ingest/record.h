@@ -9,8 +9,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
+#include "occurrences.h"
 #include "rapport/core/event.h"
 #include "rapport/core/status.h"
 #include "rapport/core/text.h"
@@ -59,7 +59,7 @@ class ReadContext {
   const RejectCallback& on_reject_;
   double undated_time_;
   ReadCounts counts_;
-  std::unordered_map<uint64_t, uint32_t> occurrences_;
+  OccurrenceCounter occurrences_;
 };
 
 // 64-bit FNV-1a with a final avalanche (murmur3's fmix64): stable across runs and platforms.

@@ -137,7 +137,7 @@ class WxrReader {
   std::string source_ = "wordpress";
   std::string blog_host_;
   std::unordered_map<std::string, Person> authors_;  // login -> identity and display name
-  std::unordered_map<uint64_t, uint32_t> occurrences_;
+  OccurrenceCounter occurrences_;
   std::set<std::pair<std::string, std::string>> hinted_;
   int64_t counted_offset_ = 0;
   int64_t counted_lines_ = 0;
@@ -314,7 +314,7 @@ Status WxrReader::ReadPost(const pugi::xml_node& item, const Post& post, std::st
     event.native_id = fmt::format("post:{}", post.id);
   } else {
     uint64_t hash = HashContent(fmt::format("{}\x1f{}\x1f{}", event.time, event.actor, title));
-    event.native_id = fmt::format("post:hash:{:016x}-{}", hash, ++occurrences_[hash]);
+    event.native_id = fmt::format("post:hash:{:016x}-{}", hash, occurrences_.Next(hash));
   }
   if (options_.keep_text && FindInvalidUtf8(title) == std::string_view::npos) {
     event.text = std::string(title);
@@ -421,7 +421,7 @@ Status WxrReader::ReadComment(const pugi::xml_node& comment, const Post& post,
         fmt::format("comment:{}:{}", post.id.empty() ? std::string("0") : post.id, id);
   } else {
     uint64_t hash = HashContent(fmt::format("{}\x1f{}\x1f{}", event.time, event.actor, content));
-    event.native_id = fmt::format("comment:hash:{:016x}-{}", hash, ++occurrences_[hash]);
+    event.native_id = fmt::format("comment:hash:{:016x}-{}", hash, occurrences_.Next(hash));
   }
   if (options_.keep_text && FindInvalidUtf8(content) == std::string_view::npos) {
     event.text = std::string(content);

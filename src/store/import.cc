@@ -50,6 +50,22 @@ class ChunkQueue {
     changed_.notify_all();
     return true;
   }
+  // The storer hands back a chunk it has stored, so that the reader frees its events (the
+  // thread that allocated them frees them fastest) and refills its array.
+  void Recycle(Chunk&& chunk) {
+    std::lock_guard lock(mutex_);
+    if (recycled_.size() < kMaxChunks) recycled_.push_back(std::move(chunk));
+  }
+  // An emptied chunk to fill, when one has come back.
+  void TakeRecycled(Chunk& chunk) {
+    {
+      std::lock_guard lock(mutex_);
+      if (recycled_.empty()) return;
+      chunk = std::move(recycled_.back());
+      recycled_.pop_back();
+    }
+    chunk.clear();
+  }
   void Close() {
     std::lock_guard lock(mutex_);
     closed_ = true;
@@ -67,6 +83,7 @@ class ChunkQueue {
   std::mutex mutex_;
   std::condition_variable changed_;
   std::deque<Chunk> chunks_;
+  std::vector<Chunk> recycled_;
   bool closed_ = false, abandoned_ = false;
 };
 
@@ -179,7 +196,8 @@ Result<FileImportReport> ImportFile(Store& store, const std::string& path,
     auto flush = [&]() -> Status {
       if (chunk.empty()) return Status::Ok();
       const bool taken = queue.Push(std::move(chunk));
-      chunk.clear();
+      chunk = Chunk();
+      queue.TakeRecycled(chunk);
       return taken ? Status::Ok() : Internal("the import stopped");
     };
     read_options.on_identity = [&](ingest::IdentityHint&& hint) {
@@ -196,7 +214,9 @@ Result<FileImportReport> ImportFile(Store& store, const std::string& path,
     queue.Close();
   });
 
-  Status stored = store.BeginBatch();
+  // The rows below reference only identities and events this loop has just found or inserted.
+  Status stored = store.SetReferenceChecks(false);
+  if (stored.ok()) stored = store.BeginBatch();
   int in_batch = 0;
   for (Chunk chunk; stored.ok() && queue.Pop(chunk);) {
     for (ChunkItem& item : chunk) {
@@ -214,6 +234,7 @@ Result<FileImportReport> ImportFile(Store& store, const std::string& path,
       }
       if (!stored.ok()) break;
     }
+    queue.Recycle(std::move(chunk));
   }
   queue.Abandon();  // on failure, lets the reader stop at its next chunk
   reader.join();
@@ -223,6 +244,8 @@ Result<FileImportReport> ImportFile(Store& store, const std::string& path,
   } else {
     (void)store.RollbackBatch();
   }
+  // On again before the indexes: deleting repeated events deletes their targets by cascade.
+  if (Status checks = store.SetReferenceChecks(true); stored.ok()) stored = checks;
   if (rebuild_indexes) {
     // Without the dedupe key, repeated events were stored and counted as new: they go now.
     Result<int64_t> repeated = store.BuildIndexes();
@@ -242,8 +265,6 @@ Result<FileImportReport> ImportFile(Store& store, const std::string& path,
                          report.accepted, report.rejected, report.duplicate));
   return report;
 }
-
-namespace {}  // namespace
 
 Result<int64_t> ScrubRejectsFile(const std::string& path, const std::vector<std::string>& needles,
                                  bool remove) {

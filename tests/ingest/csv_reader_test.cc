@@ -1,7 +1,9 @@
 // Tests of the CSV event reader: header rules, every per-line reject with its exact reason and
 // line number, dedupe keys.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <set>
 #include <string>
 
 #include "ingest_test_util.h"
@@ -193,6 +195,28 @@ TEST(IngestCsvTest, IdenticalRecordsGetDistinctStableIds) {
     EXPECT_EQ(first.events[i].native_id, second.events[i].native_id);
     EXPECT_EQ(first.events[i].source, second.events[i].source);
   }
+}
+
+// Past the counter's first table (512 keys), every repeat still finds its count.
+TEST(IngestCsvTest, ManyRepeatedRecordsCountTheirOccurrences) {
+  constexpr int kDistinct = 3000;
+  std::string text(kHeader);
+  for (int pass = 0; pass < 3; ++pass) {
+    for (int i = 0; i < kDistinct; ++i) text += fmt::format("{},sms,message,ann,bob,,,,,\n", i);
+  }
+  Collected out = Csv(text);
+  ASSERT_TRUE(out.status.ok()) << out.status.ToString();
+  ASSERT_EQ(out.events.size(), 3u * kDistinct);
+  std::set<std::string> keys;
+  for (int pass = 0; pass < 3; ++pass) {
+    for (int i = 0; i < kDistinct; ++i) {
+      const std::string& id = out.events[pass * kDistinct + i].native_id;
+      ASSERT_EQ(id.substr(16), fmt::format("-{}", pass + 1)) << "line " << pass * kDistinct + i;
+      ASSERT_EQ(id.substr(0, 16), out.events[i].native_id.substr(0, 16));
+      keys.insert(id);
+    }
+  }
+  EXPECT_EQ(keys.size(), 3u * kDistinct);
 }
 
 TEST(IngestCsvTest, CallbackErrorStopsTheRead) {

@@ -575,8 +575,19 @@ TEST_F(StoreImportTest, ImportWithIndexesRebuiltStoresTheSameEvents) {
         return 0;
       },
       &indexes, nullptr);
+  // The rows went in with the foreign key checks off: every reference names a row all the same.
+  int dangling = 0;
+  ASSERT_EQ(sqlite3_exec(
+                db, "PRAGMA foreign_key_check",
+                [](void* count, int, char**, char**) {
+                  ++*static_cast<int*>(count);
+                  return 0;
+                },
+                &dangling, nullptr),
+            SQLITE_OK);
   sqlite3_close(db);
   EXPECT_EQ(indexes, 4);
+  EXPECT_EQ(dangling, 0);
 }
 
 // An import that dies while the dedupe key is down leaves repeated events behind; opening the
