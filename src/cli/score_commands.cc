@@ -35,7 +35,35 @@ struct ViewArgs {
   std::string out_dir;         // score --input --out: the score directory (report/score_files.h)
   std::string spill = "auto";  // score --input on binary files: where the contacts wait
   std::string spill_dir;
-  bool full = false;  // score: from every event, not from the checkpoint
+  bool full = false;     // score: from every event, not from the checkpoint
+  bool timings = false;  // score on the store: each stage's seconds on stderr
+};
+
+// Reports the wall seconds since the last lap (or since it was made) under a stage's name, when
+// asked to; silent otherwise.
+class StageTimer {
+ public:
+  explicit StageTimer(bool report) : report_(report) {}
+  void Lap(std::string_view stage) {
+    const auto now = std::chrono::steady_clock::now();
+    if (report_) Report(stage, std::chrono::duration<double>(now - last_).count());
+    last_ = now;
+  }
+  // For the stages score::ScoreAggregates times itself.
+  score::StageCallback Callback() {
+    if (!report_) return {};
+    return [this](std::string_view stage, double seconds) {
+      Report(stage, seconds);
+      last_ = std::chrono::steady_clock::now();
+    };
+  }
+
+ private:
+  static void Report(std::string_view stage, double seconds) {
+    fmt::print(stderr, "  {}: {:.2f} s\n", stage, seconds);
+  }
+  bool report_;
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
 };
 
 void AddViewOptions(CLI::App* command, ViewArgs& args) {
@@ -140,7 +168,8 @@ struct StoreScoring {
   score::ScoreRun run;
 };
 
-Result<StoreScoring> ScoreStore(const GlobalOptions& global, const ViewArgs& args) {
+Result<StoreScoring> ScoreStore(const GlobalOptions& global, const ViewArgs& args,
+                                StageTimer& timer) {
   const auto begin = std::chrono::steady_clock::now();
   ReuseFreedMemory();  // first touches of fresh memory cost more than scoring (docs/BENCHMARKS.md)
   StoreScoring scoring;
@@ -172,6 +201,7 @@ Result<StoreScoring> ScoreStore(const GlobalOptions& global, const ViewArgs& arg
       stale = parsed.status().message();
     }
   }
+  timer.Lap("opening the store and checking the checkpoint");
   // The memory that continuing the checkpoint takes, touched while the events load: for each of
   // its pairs a pair state (152 bytes) and a pair record (120), and about 80 bytes for scoring
   // them (docs/BENCHMARKS.md, "Incremental scoring").
@@ -188,6 +218,7 @@ Result<StoreScoring> ScoreStore(const GlobalOptions& global, const ViewArgs& arg
   }
 
   warmer.Finish();
+  timer.Lap(incremental ? "reading the events after the checkpoint" : "reading every event");
   score::ScoreCheckpoint next;
   next.pairs.anchor = score::CheckpointAnchor(config.tie, as_of);
   score::EventAggregates aggregates =
@@ -195,8 +226,9 @@ Result<StoreScoring> ScoreStore(const GlobalOptions& global, const ViewArgs& arg
   const double resumed_anchor = checkpoint.anchor();
   checkpoint = score::ScoreCheckpointView();
   if (stored) stored->data = store::MappedFile();  // before its file is rewritten
+  timer.Lap("aggregating the pairs");
   scoring.run = score::ScoreAggregates(std::move(aggregates), {log.person_id, log.person_name},
-                                       config, as_of, {}, /*keep_features=*/false);
+                                       config, as_of, timer.Callback(), /*keep_features=*/false);
   // The new checkpoint, unless a valid one anchored later stays (after a scoring as of an
   // earlier date).
   if (!stale.empty() || next.anchor() >= stored->anchor) {
@@ -207,6 +239,7 @@ Result<StoreScoring> ScoreStore(const GlobalOptions& global, const ViewArgs& arg
     for (const int64_t id : log.event_id) save.last_event_id = std::max(save.last_event_id, id);
     const score::SerializedCheckpoint bytes(next);
     RAPPORT_RETURN_IF_ERROR(store.SaveCheckpoint(save, bytes.pieces()));
+    timer.Lap("writing the checkpoint");
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
@@ -230,7 +263,8 @@ int RunScore(const GlobalOptions& global, const ViewArgs& args) {
     return Fail(InvalidArgument(
         "--out writes the score directory of a batch run: give the files with --input"));
   }
-  Result<StoreScoring> scored = ScoreStore(global, args);
+  StageTimer timer(args.timings);
+  Result<StoreScoring> scored = ScoreStore(global, args, timer);
   if (!scored.ok()) return Fail(scored.status());
   const score::ScoreRun& run = scored->run;
   // Every score run is recorded in the store (the scores table), for audit and for scripts.
@@ -242,9 +276,12 @@ int RunScore(const GlobalOptions& global, const ViewArgs& args) {
   }
   Status saved = scored->store->SaveScores(records);
   if (!saved.ok()) return Fail(saved);
+  timer.Lap("recording the scores");
   int top = args.top;
   if (top == 0 && *format == report::OutputFormat::kTable) top = 20;
   fmt::print("{}", report::RenderScores(run, *format, top));
+  std::fflush(stdout);
+  timer.Lap("printing them");
   return kExitOk;
 }
 
@@ -380,6 +417,9 @@ void AddScoreCommands(CLI::App& app, const GlobalOptions& global, int* exit_code
     command->add_flag("--full", args->full,
                       "Score the store from every event, not incrementally from the checkpoint "
                       "the last scoring left (the results are the same up to rounding)");
+    command->add_flag("--timings", args->timings,
+                      "Print the seconds each stage took on stderr (the --input path always "
+                      "does)");
     command->callback([&global, args, exit_code] { *exit_code = RunScore(global, *args); });
   }
   {

@@ -117,6 +117,31 @@ TEST_F(CliIncrementalTest, ScoringFromTheCheckpointEqualsScoringFromEveryEvent) 
   EXPECT_NE(RowsById(before.out), RowsById(after_first.out));
 }
 
+// --timings names every stage of both kinds of run on stderr, each with its seconds; the scores
+// printed are the same as without it.
+TEST_F(CliIncrementalTest, TimingsNameEveryStage) {
+  ImportAndScoreOnce();
+  Append(6, 600, "2018-01-01", 11);
+  const RunResult quiet = Run("score --full --format csv --top 0");
+  ASSERT_EQ(quiet.exit_code, 0) << quiet.err;
+  EXPECT_THAT(quiet.err, ::testing::Not(HasSubstr("recording the scores")));
+  const RunResult full = Run("score --full --timings --format csv --top 0");
+  ASSERT_EQ(full.exit_code, 0) << full.err;
+  EXPECT_THAT(full.err, HasSubstr("  reading every event: "));
+  EXPECT_EQ(full.out, quiet.out);
+  const RunResult incremental = Run("score --timings --format csv --top 0");
+  ASSERT_EQ(incremental.exit_code, 0) << incremental.err;
+  EXPECT_THAT(incremental.err, HasSubstr("  reading the events after the checkpoint: "));
+  for (const RunResult* run : {&full, &incremental}) {
+    for (const char* stage :
+         {"opening the store and checking the checkpoint", "aggregating the pairs", "tie strengths",
+          "propagation", "writing the checkpoint", "recording the scores", "printing them"}) {
+      EXPECT_THAT(run->err, ::testing::ContainsRegex(fmt("  ", stage, ": [0-9]+\\.[0-9][0-9] s")))
+          << stage;
+    }
+  }
+}
+
 TEST_F(CliIncrementalTest, ChangesUnderTheCheckpointScoreFromEveryEventAndSayWhy) {
   ImportAndScoreOnce();
   // An event dated before the checkpoint's anchor (a late import of old data).
