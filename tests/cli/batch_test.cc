@@ -1,15 +1,18 @@
 // `gen` and the batch path end to end: the same generated log scored through the store (import,
 // then score) and straight from the file (score --input) gives the same scores for every person;
 // the CSV and the binary output of `gen` hold the same events.
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <sstream>
 #include <vector>
 
 #include "cli_test_util.h"
+#include "rapport/ingest/binary_events.h"
 
 namespace rapport::cli::testing {
 namespace {
@@ -97,6 +100,59 @@ TEST_F(CliBatchTest, SplitFilesHoldTheSameLogInTimeOrder) {
   RunResult out_without_input = Run("score --out somewhere");
   EXPECT_NE(out_without_input.exit_code, 0);
   EXPECT_THAT(out_without_input.err, HasSubstr("--input"));
+}
+
+// The parallel scan's guess of where a stretch starts can be wrong: a record whose targets, read
+// as bytes, are records too. The file is then scanned again by one thread, and nothing changes.
+TEST_F(CliBatchTest, AWrongGuessOfARecordStartIsCaughtAndTheFileScannedAgain) {
+  // 75,000 records, one whose 252 targets spell 42 records of 24 bytes, 75,002 more: 4.2 MB, so
+  // that two threads each scan half, and the half falls on the 22nd record of the 42.
+  constexpr uint32_t kBefore = 75000, kAfter = 75002;
+  std::vector<uint32_t> spelled;
+  for (int i = 0; i < 42; ++i) {
+    // Time, actor, channel 2 with kind 0 and no target, duration, valence. Every word is a
+    // small number (a person, as a target of the record that holds them), and a word of 0xff
+    // where a record read from another multiple of 4 bytes would find its channel.
+    spelled.insert(spelled.end(), {0xff, 0xff, 0xff, 2, 0xff, 0xff});
+  }
+  const std::string path = (dir_ / "tricky.bin").string();
+  uint64_t holder_offset = 0;
+  {
+    Result<ingest::BinaryEventWriter> writer = ingest::BinaryEventWriter::Open(path);
+    ASSERT_TRUE(writer.ok()) << writer.status().message();
+    ingest::BinaryEvent event;
+    event.channel = Channel::kEmail;
+    event.kind = Kind::kEmail;
+    for (uint32_t i = 0; i < kBefore + 1 + kAfter; ++i) {
+      event.time = 1.5e9 + i * 60.0;
+      event.actor = i == kBefore ? 999 : i % 300;
+      event.targets = i == kBefore ? spelled : std::vector<uint32_t>{(i * 7 + 1) % 300};
+      if (i == kBefore) holder_offset = 32 + 28 * uint64_t{kBefore};
+      ASSERT_TRUE(writer->Write(event).ok());
+    }
+    ASSERT_TRUE(writer->Close().ok());
+  }
+  const uint64_t size = std::filesystem::file_size(path);
+  ASSERT_EQ(size, 32 + 28 * uint64_t{kBefore + kAfter} + 24 + 4 * spelled.size());
+  // The precondition: the search is fooled. It finds a spelled record, inside the holder.
+  const Result<uint64_t> guess = ingest::FindRecordStart(path, size / 2);
+  ASSERT_TRUE(guess.ok()) << guess.status().message();
+  ASSERT_GT(*guess, holder_offset);
+  ASSERT_LT(*guess, holder_offset + 24 + 4 * spelled.size())
+      << "the file no longer fools the search; craft another to test the fallback";
+
+  setenv("OMP_NUM_THREADS", "2", 1);
+  const RunResult two = Run("score --input tricky.bin --format csv --top 0");
+  setenv("OMP_NUM_THREADS", "1", 1);
+  const RunResult one = Run("score --input tricky.bin --format csv --top 0");
+  unsetenv("OMP_NUM_THREADS");
+  ASSERT_EQ(two.exit_code, 0) << two.err;
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  // Read as they are: none of the spelled records is an event.
+  EXPECT_THAT(two.err, HasSubstr(fmt::format("read {} events", kBefore + 1 + kAfter)));
+  EXPECT_THAT(one.err, HasSubstr(fmt::format("read {} events", kBefore + 1 + kAfter)));
+  EXPECT_GT(WithoutIds(two.out).size(), 290u);
+  EXPECT_EQ(two.out, one.out);
 }
 
 TEST_F(CliBatchTest, ContactsSpilledToATemporaryFileChangeNoScore) {
