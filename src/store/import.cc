@@ -9,8 +9,8 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <span>
 #include <thread>
-#include <variant>
 
 #include "rapport/core/text.h"
 
@@ -23,10 +23,18 @@ namespace {
 constexpr uintmax_t kBulkImportMinBytes = 8 << 20;
 constexpr uintmax_t kBulkImportBytesPerEvent = 50;
 
-// What the reader thread hands to the storing thread, in file order.
-using ChunkItem = std::variant<Event, ingest::IdentityHint>;
-using Chunk = std::vector<ChunkItem>;
-constexpr size_t kChunkItems = 2048;
+// What the reader thread hands to the storing thread: events in file order, and the identity
+// hints read among them, each with the number of events read before it.
+struct Chunk {
+  std::vector<Event> events;
+  std::vector<std::pair<size_t, ingest::IdentityHint>> hints;
+  bool empty() const { return events.empty() && hints.empty(); }
+  void clear() {
+    events.clear();
+    hints.clear();
+  }
+};
+constexpr size_t kChunkEvents = 2048;
 
 // A bounded queue of chunks between one reader and one storer.
 class ChunkQueue {
@@ -201,11 +209,11 @@ Result<FileImportReport> ImportFile(Store& store, const std::string& path,
       return taken ? Status::Ok() : Internal("the import stopped");
     };
     read_options.on_identity = [&](ingest::IdentityHint&& hint) {
-      chunk.emplace_back(std::move(hint));
+      chunk.hints.emplace_back(chunk.events.size(), std::move(hint));
     };
     auto on_event = [&](Event&& event) -> Status {
-      chunk.emplace_back(std::move(event));
-      return chunk.size() >= kChunkItems ? flush() : Status::Ok();
+      chunk.events.push_back(std::move(event));
+      return chunk.events.size() >= kChunkEvents ? flush() : Status::Ok();
     };
     counts = ingest::ReadFile(path, read_options, on_event, on_reject);
     if (counts.ok()) {
@@ -217,23 +225,35 @@ Result<FileImportReport> ImportFile(Store& store, const std::string& path,
   // The rows below reference only identities and events this loop has just found or inserted.
   Status stored = store.SetReferenceChecks(false);
   if (stored.ok()) stored = store.BeginBatch();
-  int in_batch = 0;
-  for (Chunk chunk; stored.ok() && queue.Pop(chunk);) {
-    for (ChunkItem& item : chunk) {
-      if (auto* hint = std::get_if<ingest::IdentityHint>(&item)) {
-        stored = store.ApplyHint(*hint);
-      } else {
-        Result<bool> inserted = store.InsertEvent(std::get<Event>(item));
-        stored = inserted.status();
-        if (inserted.ok()) ++(*inserted ? report.accepted : report.duplicate);
-        if (stored.ok() && ++in_batch >= options.batch_size) {
-          stored = store.CommitBatch();
-          if (stored.ok()) stored = store.BeginBatch();
-          in_batch = 0;
-        }
+  int64_t in_batch = 0;
+  // Stores `events`, committing every options.batch_size events.
+  const auto store_events = [&](std::span<const Event> events) -> Status {
+    while (!events.empty()) {
+      const size_t room = static_cast<size_t>(std::max<int64_t>(options.batch_size - in_batch, 1));
+      const std::span<const Event> part = events.first(std::min(room, events.size()));
+      RAPPORT_ASSIGN_OR_RETURN(const int64_t inserted, store.InsertEvents(part));
+      report.accepted += inserted;
+      report.duplicate += static_cast<int64_t>(part.size()) - inserted;
+      in_batch += static_cast<int64_t>(part.size());
+      events = events.subspan(part.size());
+      if (in_batch >= options.batch_size) {
+        RAPPORT_RETURN_IF_ERROR(store.CommitBatch());
+        RAPPORT_RETURN_IF_ERROR(store.BeginBatch());
+        in_batch = 0;
       }
-      if (!stored.ok()) break;
     }
+    return Status::Ok();
+  };
+  for (Chunk chunk; stored.ok() && queue.Pop(chunk);) {
+    const std::span<const Event> events(chunk.events);
+    size_t done = 0;
+    for (const auto& [events_before, hint] : chunk.hints) {
+      stored = store_events(events.subspan(done, events_before - done));
+      if (stored.ok()) stored = store.ApplyHint(hint);
+      if (!stored.ok()) break;
+      done = events_before;
+    }
+    if (stored.ok()) stored = store_events(events.subspan(done));
     queue.Recycle(std::move(chunk));
   }
   queue.Abandon();  // on failure, lets the reader stop at its next chunk

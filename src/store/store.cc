@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cerrno>
 #include <charconv>
@@ -188,6 +189,9 @@ class IdentityCache {
 struct Store::Statements {
   Statement insert_event;
   Statement insert_target;
+  // Store::kRowsPerInsert rows a statement: events (without OR IGNORE) and targets.
+  Statement insert_events;
+  Statement insert_targets;
   Statement find_identity;
   Statement insert_person;
   Statement insert_identity;
@@ -241,6 +245,18 @@ Result<std::unique_ptr<Store>> Store::Open(
       s.insert_target,
       Statement::Prepare(
           db, "INSERT OR IGNORE INTO event_targets(event_id, identity_id) VALUES (?1, ?2)"));
+  {
+    std::string events_sql =
+        "INSERT INTO events(time, channel, kind, actor, private, duration, effort, valence, "
+        "source, native_id, text) VALUES ";
+    std::string targets_sql = "INSERT OR IGNORE INTO event_targets(event_id, identity_id) VALUES ";
+    for (size_t row = 0; row < kRowsPerInsert; ++row) {
+      events_sql += row == 0 ? "(?,?,?,?,?,?,?,?,?,?,?)" : ",(?,?,?,?,?,?,?,?,?,?,?)";
+      targets_sql += row == 0 ? "(?,?)" : ",(?,?)";
+    }
+    RAPPORT_ASSIGN_OR_RETURN(s.insert_events, Statement::Prepare(db, events_sql));
+    RAPPORT_ASSIGN_OR_RETURN(s.insert_targets, Statement::Prepare(db, targets_sql));
+  }
   RAPPORT_ASSIGN_OR_RETURN(s.find_identity,
                            Statement::Prepare(db, "SELECT id FROM identities WHERE value = ?1"));
   RAPPORT_ASSIGN_OR_RETURN(s.insert_person,
@@ -383,20 +399,107 @@ Result<bool> Store::InsertEvent(const Event& event) {
   RAPPORT_RETURN_IF_ERROR(s.insert_event.Run());
   if (sqlite3_changes(db_) == 0) return false;
   int64_t event_id = sqlite3_last_insert_rowid(db_);
-  // Display names: each identity's first one is kept (once per store session, not per event).
-  auto name = [&](int64_t identity, const std::string& display_name) -> Status {
-    if (display_name.empty() || !s.named_identities.insert(identity).second) return Status::Ok();
-    return SetDisplayName(identity, display_name);
-  };
-  RAPPORT_RETURN_IF_ERROR(name(actor, event.actor_name));
+  RAPPORT_RETURN_IF_ERROR(NameOnce(actor, event.actor_name));
   for (size_t i = 0; i < event.targets.size(); ++i) {
     RAPPORT_ASSIGN_OR_RETURN(int64_t target_id, IdentityId(event.targets[i]));
     s.insert_target.Bind(1, event_id).Bind(2, target_id);
     RAPPORT_RETURN_IF_ERROR(s.insert_target.Run());
     if (i < event.target_names.size())
-      RAPPORT_RETURN_IF_ERROR(name(target_id, event.target_names[i]));
+      RAPPORT_RETURN_IF_ERROR(NameOnce(target_id, event.target_names[i]));
   }
   return true;
+}
+
+Status Store::NameOnce(int64_t identity_id, const std::string& display_name) {
+  // Each identity's first display name is kept (once per store session, not per event).
+  if (display_name.empty() || !statements_->named_identities.insert(identity_id).second) {
+    return Status::Ok();
+  }
+  return SetDisplayName(identity_id, display_name);
+}
+
+Result<int64_t> Store::InsertEvents(std::span<const Event> events) {
+  int64_t inserted = 0;
+  size_t next = 0;
+  if (dedupe_key_down_) {
+    for (; next + kRowsPerInsert <= events.size(); next += kRowsPerInsert) {
+      RAPPORT_RETURN_IF_ERROR(InsertEventRows(events.subspan(next, kRowsPerInsert)));
+      inserted += kRowsPerInsert;
+    }
+  }
+  for (; next < events.size(); ++next) {
+    RAPPORT_ASSIGN_OR_RETURN(const bool is_new, InsertEvent(events[next]));
+    inserted += is_new ? 1 : 0;
+  }
+  return inserted;
+}
+
+Status Store::InsertEventRows(std::span<const Event> events) {
+  Statements& s = *statements_;
+  // Identities first: resolving one may insert rows of its own.
+  std::array<int64_t, kRowsPerInsert> actors;
+  std::vector<int64_t> targets;
+  for (size_t row = 0; row < events.size(); ++row) {
+    const Event& event = events[row];
+    RAPPORT_ASSIGN_OR_RETURN(actors[row], IdentityId(event.actor));
+    for (const std::string& target : event.targets) {
+      RAPPORT_ASSIGN_OR_RETURN(const int64_t id, IdentityId(target));
+      targets.push_back(id);
+    }
+  }
+  for (size_t row = 0; row < events.size(); ++row) {
+    const Event& event = events[row];
+    const int first = static_cast<int>(row) * 11;
+    // The texts are bound without a copy: the events outlive the insert.
+    s.insert_events.Bind(first + 1, event.time)
+        .BindStatic(first + 2, ChannelName(event.channel))
+        .BindStatic(first + 3, KindName(event.kind))
+        .Bind(first + 4, actors[row])
+        .Bind(first + 5, int64_t{event.is_private ? 1 : 0})
+        .Bind(first + 6, event.duration)
+        .Bind(first + 8, event.valence)
+        .BindStatic(first + 9, event.source)
+        .BindStatic(first + 10, event.native_id);
+    if (event.effort) s.insert_events.Bind(first + 7, *event.effort);
+    if (!event.text.empty()) s.insert_events.BindStatic(first + 11, event.text);
+  }
+  RAPPORT_RETURN_IF_ERROR(s.insert_events.Run());  // unbound parameters are NULL
+  const int64_t first_id = sqlite3_last_insert_rowid(db_) - static_cast<int64_t>(events.size()) + 1;
+
+  // The targets: kRowsPerInsert (event, identity) pairs a statement, the rest one by one.
+  std::vector<std::pair<int64_t, int64_t>> pairs;
+  pairs.reserve(targets.size());
+  size_t next_target = 0;
+  for (size_t row = 0; row < events.size(); ++row) {
+    for (size_t t = 0; t < events[row].targets.size(); ++t) {
+      pairs.emplace_back(first_id + static_cast<int64_t>(row), targets[next_target++]);
+    }
+  }
+  size_t next_pair = 0;
+  for (; next_pair + kRowsPerInsert <= pairs.size(); next_pair += kRowsPerInsert) {
+    for (size_t i = 0; i < kRowsPerInsert; ++i) {
+      s.insert_targets.Bind(static_cast<int>(2 * i + 1), pairs[next_pair + i].first)
+          .Bind(static_cast<int>(2 * i + 2), pairs[next_pair + i].second);
+    }
+    RAPPORT_RETURN_IF_ERROR(s.insert_targets.Run());
+  }
+  for (; next_pair < pairs.size(); ++next_pair) {
+    s.insert_target.Bind(1, pairs[next_pair].first).Bind(2, pairs[next_pair].second);
+    RAPPORT_RETURN_IF_ERROR(s.insert_target.Run());
+  }
+
+  // Display names: each identity's first one is kept.
+  next_target = 0;
+  for (size_t row = 0; row < events.size(); ++row) {
+    const Event& event = events[row];
+    RAPPORT_RETURN_IF_ERROR(NameOnce(actors[row], event.actor_name));
+    for (size_t t = 0; t < event.targets.size(); ++t, ++next_target) {
+      if (t < event.target_names.size()) {
+        RAPPORT_RETURN_IF_ERROR(NameOnce(targets[next_target], event.target_names[t]));
+      }
+    }
+  }
+  return Status::Ok();
 }
 
 Status Store::DropReadIndexes() {
@@ -405,7 +508,11 @@ Status Store::DropReadIndexes() {
       "DROP INDEX IF EXISTS event_targets_identity;");
 }
 
-Status Store::DropDedupeIndex() { return Exec("DROP INDEX IF EXISTS events_native"); }
+Status Store::DropDedupeIndex() {
+  RAPPORT_RETURN_IF_ERROR(Exec("DROP INDEX IF EXISTS events_native"));
+  dedupe_key_down_ = true;
+  return Status::Ok();
+}
 
 Result<int64_t> Store::BuildIndexes() {
   // Building an index sorts all its entries. SQLite's sorter is fastest at that with small runs
@@ -433,6 +540,7 @@ Result<int64_t> Store::BuildIndexes() {
       fmt::format("PRAGMA cache_size=-2048; PRAGMA temp_store=FILE; PRAGMA threads={};", threads)
           .c_str()));
   Result<int64_t> removed = build();
+  if (removed.ok()) dedupe_key_down_ = false;
   const Status restored = Exec(kUsualSettings);
   if (removed.ok() && !restored.ok()) return restored;
   return removed;

@@ -402,6 +402,74 @@ TEST_F(StoreDatabaseTest, OpeningInAMissingDirectoryFails) {
   EXPECT_THAT(opened.status().message(), HasSubstr(path));
 }
 
+// The rows a table holds, one line each, in id order (the columns joined by '|').
+std::string DumpRows(const std::string& db_path, const std::string& select) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  std::string out;
+  sqlite3_exec(
+      db, select.c_str(),
+      [](void* text, int columns, char** values, char**) {
+        auto& rows = *static_cast<std::string*>(text);
+        for (int i = 0; i < columns; ++i) {
+          rows += values[i] != nullptr ? values[i] : "NULL";
+          rows += i + 1 < columns ? "|" : "\n";
+        }
+        return 0;
+      },
+      &out, nullptr);
+  sqlite3_close(db);
+  return out;
+}
+
+// With the dedupe key down, InsertEvents stores a statement's worth of rows at a time: the same
+// rows as InsertEvent one by one, every field and target, display names included.
+TEST_F(StoreDatabaseTest, InsertEventsManyRowsAStatementStoresWhatInsertEventDoes) {
+  std::vector<Event> events;
+  for (int i = 0; i < 3 * static_cast<int>(Store::kRowsPerInsert) + 5; ++i) {
+    std::vector<std::string> targets;
+    for (int t = 0; t < i % 4; ++t) targets.push_back("p" + std::to_string((i + 3 * t) % 23));
+    if (i % 9 == 0 && !targets.empty()) targets.push_back(targets.front());  // a repeated target
+    Event event = MakeEvent(1000 + i, "p" + std::to_string(i % 17), targets, std::to_string(i));
+    event.channel = i % 2 ? Channel::kEmail : Channel::kSms;
+    event.is_private = i % 3 == 0;
+    event.duration = i % 5 == 0 ? 60.0 * i : 0;
+    if (i % 7 == 0) event.effort = 0.25 * i;
+    event.valence = i % 11 == 0 ? -0.5 : 1;
+    if (i % 6 == 0) event.text = "note " + std::to_string(i);
+    if (i % 4 == 1) event.actor_name = "Name " + std::to_string(i);
+    for (size_t t = 0; t < event.targets.size() && i % 5 == 2; ++t) {
+      event.target_names.push_back("Target " + std::to_string(i));
+    }
+    events.push_back(std::move(event));
+  }
+  // One by one, into the store of the fixture.
+  InsertAll(events);
+
+  const std::string many_path = (dir_ / "many.db").string();
+  {
+    Result<std::unique_ptr<Store>> many = Store::Open(many_path);
+    ASSERT_TRUE(many.ok()) << many.status().ToString();
+    ASSERT_TRUE((*many)->DropDedupeIndex().ok());
+    ASSERT_TRUE((*many)->BeginBatch().ok());
+    Result<int64_t> inserted = (*many)->InsertEvents(events);
+    ASSERT_TRUE(inserted.ok()) << inserted.status().ToString();
+    EXPECT_EQ(*inserted, static_cast<int64_t>(events.size()));
+    ASSERT_TRUE((*many)->CommitBatch().ok());
+    Result<int64_t> repeated = (*many)->BuildIndexes();
+    ASSERT_TRUE(repeated.ok()) << repeated.status().ToString();
+    EXPECT_EQ(*repeated, 0);
+  }
+  store_.reset();
+  for (const char* select :
+       {"SELECT * FROM events ORDER BY id", "SELECT * FROM event_targets ORDER BY 1, 2",
+        "SELECT * FROM identities ORDER BY id", "SELECT * FROM people ORDER BY id"}) {
+    const std::string one_by_one = DumpRows(db_path_, select);
+    EXPECT_FALSE(one_by_one.empty()) << select;
+    EXPECT_EQ(DumpRows(many_path, select), one_by_one) << select;
+  }
+}
+
 // Import runs on the same fresh database.
 class StoreImportTest : public StoreDatabaseTest {};
 
