@@ -865,8 +865,16 @@ Result<std::vector<StoredEvent>> Store::EventsBetween(int64_t person_a, int64_t 
 }
 
 Status Store::SaveScores(const std::vector<ScoreRecord>& records) {
+  // kRowsPerInsert rows a statement (a statement's fixed cost is most of a row's), the rest one
+  // by one.
+  std::string many_rows =
+      "INSERT OR REPLACE INTO scores(as_of, person_id, volume_score, rapport_score, components) "
+      "VALUES ";
+  for (size_t row = 0; row < kRowsPerInsert; ++row)
+    many_rows += row == 0 ? "(?,?,?,?,?)" : ",(?,?,?,?,?)";
+  RAPPORT_ASSIGN_OR_RETURN(Statement insert_many, Statement::Prepare(db_, many_rows));
   RAPPORT_ASSIGN_OR_RETURN(
-      Statement insert,
+      Statement insert_one,
       Statement::Prepare(db_,
                          "INSERT OR REPLACE INTO scores(as_of, person_id, volume_score, "
                          "rapport_score, components) VALUES (?1, ?2, ?3, ?4, ?5)"));
@@ -876,19 +884,30 @@ Status Store::SaveScores(const std::vector<ScoreRecord>& records) {
   for (size_t i = 0; i < records.size(); ++i) by_person[i] = &records[i];
   std::sort(by_person.begin(), by_person.end(),
             [](const ScoreRecord* a, const ScoreRecord* b) { return a->person_id < b->person_id; });
+  // The components are bound without a copy: the records outlive the inserts.
+  const auto bind = [](Statement& insert, int first, const ScoreRecord& record) {
+    insert.Bind(first + 1, record.as_of)
+        .Bind(first + 2, record.person_id)
+        .Bind(first + 3, record.volume_score)
+        .Bind(first + 4, record.rapport_score)
+        .BindStatic(first + 5, record.components_json);
+  };
   RAPPORT_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
-  for (const ScoreRecord* next : by_person) {
-    const ScoreRecord& record = *next;
-    insert.Bind(1, record.as_of)
-        .Bind(2, record.person_id)
-        .Bind(3, record.volume_score)
-        .Bind(4, record.rapport_score)
-        .Bind(5, record.components_json);
-    Status status = insert.Run();
-    if (!status.ok()) {
-      (void)Exec("ROLLBACK");
-      return status;
+  Status status;
+  size_t next = 0;
+  for (; status.ok() && next + kRowsPerInsert <= by_person.size(); next += kRowsPerInsert) {
+    for (size_t row = 0; row < kRowsPerInsert; ++row) {
+      bind(insert_many, static_cast<int>(5 * row), *by_person[next + row]);
     }
+    status = insert_many.Run();
+  }
+  for (; status.ok() && next < by_person.size(); ++next) {
+    bind(insert_one, 0, *by_person[next]);
+    status = insert_one.Run();
+  }
+  if (!status.ok()) {
+    (void)Exec("ROLLBACK");
+    return status;
   }
   return Exec("COMMIT");
 }

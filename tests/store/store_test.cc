@@ -347,6 +347,37 @@ TEST_F(StoreDatabaseTest, ScoresRoundTripInTimeOrder) {
   EXPECT_EQ((*other)[0].volume_score, 10);
 }
 
+// Enough people for several statements of many rows, and a tail: every record is kept, and a
+// second run as of the same date replaces the first.
+TEST_F(StoreDatabaseTest, ManyScoresRoundTrip) {
+  std::vector<Event> events;
+  const int people = 2 * static_cast<int>(Store::kRowsPerInsert) + 7;
+  for (int i = 0; i < people; ++i) {
+    events.push_back(MakeEvent(100 + i, "p" + std::to_string(i), {"hub"}, std::to_string(i)));
+  }
+  InsertAll(events);
+  std::vector<ScoreRecord> first, second;
+  for (int i = 0; i < people; ++i) {
+    const int64_t id = PersonId("p" + std::to_string(i));
+    first.push_back({1000, id, 1.0 * i, 2.0 * i, "{\"run\":1}"});
+    second.push_back({1000, id, 3.0 * i, 4.0 * i, "{\"run\":2}"});
+    first.push_back({500, id, 0.5 * i, 0.25 * i, "{}"});
+  }
+  ASSERT_TRUE(store_->SaveScores(first).ok());
+  ASSERT_TRUE(store_->SaveScores(second).ok());
+  for (int i = 0; i < people; ++i) {
+    Result<std::vector<ScoreRecord>> history =
+        store_->ScoreHistory(PersonId("p" + std::to_string(i)));
+    ASSERT_TRUE(history.ok()) << history.status().ToString();
+    ASSERT_EQ(history->size(), 2u) << i;
+    EXPECT_EQ((*history)[0].as_of, 500);
+    EXPECT_EQ((*history)[0].rapport_score, 0.25 * i);
+    EXPECT_EQ((*history)[1].volume_score, 3.0 * i);
+    EXPECT_EQ((*history)[1].rapport_score, 4.0 * i);
+    EXPECT_EQ((*history)[1].components_json, "{\"run\":2}");
+  }
+}
+
 TEST_F(StoreDatabaseTest, RolledBackBatchLeavesNothing) {
   ASSERT_TRUE(store_->BeginBatch().ok());
   for (const Event& event :
