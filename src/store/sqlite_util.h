@@ -41,6 +41,9 @@ class Statement {
     return statement;
   }
 
+  // False for a statement not prepared (default-constructed or moved from).
+  explicit operator bool() const { return stmt_ != nullptr; }
+
   Statement& Bind(int index, int64_t value) {
     sqlite3_bind_int64(stmt_, index, value);
     return *this;

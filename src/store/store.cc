@@ -125,6 +125,17 @@ constexpr const char* kDeleteRepeatedEvents =
     "DELETE FROM events WHERE id IN (SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY "
     "source, native_id ORDER BY id) AS occurrence FROM events) WHERE occurrence > 1)";
 
+// " VALUES " and `row` (a parenthesised list of parameters) `rows` times, for statements that
+// insert many rows at once.
+std::string ManyRows(std::string_view row, size_t rows) {
+  std::string values = " VALUES ";
+  for (size_t i = 0; i < rows; ++i) {
+    if (i > 0) values += ',';
+    values += row;
+  }
+  return values;
+}
+
 // Identity values to their ids, looked up for every event an import stores: an open-addressing
 // table in one array, the values in one string. A lookup costs a cache miss or two; in
 // std::unordered_map it cost two divisions and three misses (0.85 s of a 10^6-event import).
@@ -245,18 +256,6 @@ Result<std::unique_ptr<Store>> Store::Open(
       s.insert_target,
       Statement::Prepare(
           db, "INSERT OR IGNORE INTO event_targets(event_id, identity_id) VALUES (?1, ?2)"));
-  {
-    std::string events_sql =
-        "INSERT INTO events(time, channel, kind, actor, private, duration, effort, valence, "
-        "source, native_id, text) VALUES ";
-    std::string targets_sql = "INSERT OR IGNORE INTO event_targets(event_id, identity_id) VALUES ";
-    for (size_t row = 0; row < kRowsPerInsert; ++row) {
-      events_sql += row == 0 ? "(?,?,?,?,?,?,?,?,?,?,?)" : ",(?,?,?,?,?,?,?,?,?,?,?)";
-      targets_sql += row == 0 ? "(?,?)" : ",(?,?)";
-    }
-    RAPPORT_ASSIGN_OR_RETURN(s.insert_events, Statement::Prepare(db, events_sql));
-    RAPPORT_ASSIGN_OR_RETURN(s.insert_targets, Statement::Prepare(db, targets_sql));
-  }
   RAPPORT_ASSIGN_OR_RETURN(s.find_identity,
                            Statement::Prepare(db, "SELECT id FROM identities WHERE value = ?1"));
   RAPPORT_ASSIGN_OR_RETURN(s.insert_person,
@@ -436,6 +435,18 @@ Result<int64_t> Store::InsertEvents(std::span<const Event> events) {
 
 Status Store::InsertEventRows(std::span<const Event> events) {
   Statements& s = *statements_;
+  if (!s.insert_events) {  // prepared on first use: most runs of the program never insert
+    RAPPORT_ASSIGN_OR_RETURN(
+        s.insert_events,
+        Statement::Prepare(db_,
+                           "INSERT INTO events(time, channel, kind, actor, private, duration, "
+                           "effort, valence, source, native_id, text)" +
+                               ManyRows("(?,?,?,?,?,?,?,?,?,?,?)", kRowsPerInsert)));
+    RAPPORT_ASSIGN_OR_RETURN(
+        s.insert_targets,
+        Statement::Prepare(db_, "INSERT OR IGNORE INTO event_targets(event_id, identity_id)" +
+                                    ManyRows("(?,?)", kRowsPerInsert)));
+  }
   // Identities first: resolving one may insert rows of its own.
   std::array<int64_t, kRowsPerInsert> actors;
   std::vector<int64_t> targets;
@@ -867,12 +878,12 @@ Result<std::vector<StoredEvent>> Store::EventsBetween(int64_t person_a, int64_t 
 Status Store::SaveScores(const std::vector<ScoreRecord>& records) {
   // kRowsPerInsert rows a statement (a statement's fixed cost is most of a row's), the rest one
   // by one.
-  std::string many_rows =
-      "INSERT OR REPLACE INTO scores(as_of, person_id, volume_score, rapport_score, components) "
-      "VALUES ";
-  for (size_t row = 0; row < kRowsPerInsert; ++row)
-    many_rows += row == 0 ? "(?,?,?,?,?)" : ",(?,?,?,?,?)";
-  RAPPORT_ASSIGN_OR_RETURN(Statement insert_many, Statement::Prepare(db_, many_rows));
+  RAPPORT_ASSIGN_OR_RETURN(
+      Statement insert_many,
+      Statement::Prepare(db_,
+                         "INSERT OR REPLACE INTO scores(as_of, person_id, volume_score, "
+                         "rapport_score, components)" +
+                             ManyRows("(?,?,?,?,?)", kRowsPerInsert)));
   RAPPORT_ASSIGN_OR_RETURN(
       Statement insert_one,
       Statement::Prepare(db_,
