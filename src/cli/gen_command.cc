@@ -15,6 +15,7 @@
 
 #include "context.h"
 #include "rapport/cli/app.h"
+#include "rapport/core/text.h"
 #include "rapport/core/time.h"
 #include "rapport/ingest/binary_events.h"
 #include "rapport/scenario/generator.h"
@@ -48,15 +49,10 @@ class CsvEventWriter {
 
   Status Write(const ingest::BinaryEvent& event) {
     // Shortest round-trip forms: reading the CSV back gives the same doubles as the binary file.
-    fmt::format_to(std::back_inserter(buffer_), "{},{},{},{},", event.time,
-                   ChannelName(event.channel), KindName(event.kind), event.actor);
-    for (size_t t = 0; t < event.targets.size(); ++t) {
-      fmt::format_to(std::back_inserter(buffer_), "{}{}", t == 0 ? "" : ";", event.targets[t]);
-    }
-    fmt::format_to(std::back_inserter(buffer_), ",{},", event.is_private ? "true" : "false");
-    if (event.duration > 0) {
-      fmt::format_to(std::back_inserter(buffer_), "{}", static_cast<double>(event.duration));
-    }
+    AppendFormat(buffer_, "{},{},{},{},{},{},", event.time, ChannelName(event.channel),
+                 KindName(event.kind), event.actor, fmt::join(event.targets, ";"),
+                 event.is_private ? "true" : "false");
+    if (event.duration > 0) AppendFormat(buffer_, "{}", static_cast<double>(event.duration));
     buffer_ += '\n';
     return buffer_.size() >= (size_t{4} << 20) ? Flush() : Status::Ok();
   }

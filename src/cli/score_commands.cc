@@ -6,6 +6,7 @@
 #include <cmath>
 #include <map>
 #include <optional>
+#include <thread>
 
 #include "context.h"
 #include "rapport/cli/app.h"
@@ -267,19 +268,27 @@ int RunScore(const GlobalOptions& global, const ViewArgs& args) {
   Result<StoreScoring> scored = ScoreStore(global, args, timer);
   if (!scored.ok()) return Fail(scored.status());
   const score::ScoreRun& run = scored->run;
-  // Every score run is recorded in the store (the scores table), for audit and for scripts.
-  std::vector<store::ScoreRecord> records;
-  for (const score::PersonScore& person : run.people) {
-    records.push_back({run.as_of, person.id, person.volume_score, person.rapport_score,
-                       fmt::format("{{\"volume_raw\":{:.6g},\"rapport_raw\":{:.6g}}}",
-                                   person.volume.raw, person.rapport.raw)});
-  }
-  Status saved = scored->store->SaveScores(records);
-  if (!saved.ok()) return Fail(saved);
-  timer.Lap("recording the scores");
   int top = args.top;
   if (top == 0 && *format == report::OutputFormat::kTable) top = 20;
-  fmt::print("{}", report::RenderScores(run, *format, top));
+  // Every score run is recorded in the store (the scores table), for audit and for scripts. The
+  // recording (SQLite, one thread) and the formatting of the output overlap; the output is
+  // printed only once the scores are recorded.
+  Status saved;
+  std::thread recorder([&run, &saved, &store = *scored->store] {
+    std::vector<store::ScoreRecord> records;
+    records.reserve(run.people.size());
+    for (const score::PersonScore& person : run.people) {
+      records.push_back({run.as_of, person.id, person.volume_score, person.rapport_score,
+                         fmt::format("{{\"volume_raw\":{:.6g},\"rapport_raw\":{:.6g}}}",
+                                     person.volume.raw, person.rapport.raw)});
+    }
+    saved = store.SaveScores(records);
+  });
+  const std::string rendered = report::RenderScores(run, *format, top);
+  recorder.join();
+  if (!saved.ok()) return Fail(saved);
+  timer.Lap("recording the scores and formatting them");
+  fmt::print("{}", rendered);
   std::fflush(stdout);
   timer.Lap("printing them");
   return kExitOk;

@@ -24,6 +24,7 @@ void ReexecWithHugePageMalloc(char** argv) {
 void ReuseFreedMemory() {
   mallopt(M_MMAP_MAX, 0);
   mallopt(M_TRIM_THRESHOLD, INT_MAX);
+  mallopt(M_ARENA_MAX, 1);
 }
 
 HeapWarmer::HeapWarmer(size_t bytes) {

@@ -627,7 +627,7 @@ PairTable PairAggregator::FinishInMemory(IncrementalFold incremental) {
     const size_t first_pair = table.pairs.size();
     const auto count = static_cast<int64_t>(pairs.size());
     table.pairs.resize(first_pair + pairs.size());
-#pragma omp parallel for schedule(dynamic, 4096) if (count > 20000)
+#pragma omp parallel for schedule(dynamic, 512) if (count > 1024)
     for (int64_t i = 0; i < count; ++i) {
       const Pair pair = pairs[static_cast<size_t>(i)];
       auto begin = contacts.begin(), end = contacts.begin();

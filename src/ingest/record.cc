@@ -112,8 +112,8 @@ uint64_t HashContent(std::string_view content) {
 
 void AppendEventContent(const Event& event, std::string* out) {
   // Unit separators keep "ab"+"c" apart from "a"+"bc"; the time in shortest round-trip form.
-  fmt::format_to(std::back_inserter(*out), "{}\x1f{}\x1f{}\x1f{}", event.time,
-                 ChannelName(event.channel), KindName(event.kind), event.actor);
+  AppendFormat(*out, "{}\x1f{}\x1f{}\x1f{}", event.time, ChannelName(event.channel),
+               KindName(event.kind), event.actor);
   for (const std::string& target : event.targets) {
     out->push_back('\x1f');
     out->append(target);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "rapport/core/json_writer.h"
+#include "rapport/core/text.h"
 #include "rapport/core/time.h"
 
 namespace rapport::report {
@@ -168,13 +169,13 @@ std::string RenderScores(const score::ScoreRun& run, OutputFormat format, int to
       const size_t end = std::min(count, static_cast<size_t>(block + 1) * kBlockRows);
       for (size_t i = static_cast<size_t>(block) * kBlockRows; i < end; ++i) {
         const score::PersonScore& p = run.people[i];
-        fmt::format_to(std::back_inserter(text),
-                       "{},{},{:.2f},{:.2f},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},"
-                       "{:.6g},{},{:.6g},{:.6g},{}\n",
-                       p.id, CsvField(p.name), p.volume_score, p.rapport_score, p.volume.activity,
-                       p.volume.amplification, p.volume.engagers, p.volume.mentions, p.volume.raw,
-                       p.rapport.standing, p.rapport.propagation, p.rapport.depth,
-                       p.rapport.strong_ties, p.rapport.breadth, p.rapport.raw, p.ties);
+        AppendFormat(text,
+                     "{},{},{:.2f},{:.2f},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},"
+                     "{:.6g},{},{:.6g},{:.6g},{}\n",
+                     p.id, CsvField(p.name), p.volume_score, p.rapport_score, p.volume.activity,
+                     p.volume.amplification, p.volume.engagers, p.volume.mentions, p.volume.raw,
+                     p.rapport.standing, p.rapport.propagation, p.rapport.depth,
+                     p.rapport.strong_ties, p.rapport.breadth, p.rapport.raw, p.ties);
       }
     }
     size_t bytes = out.size();

@@ -9,6 +9,7 @@
 #include <system_error>
 
 #include "rapport/core/json_writer.h"
+#include "rapport/core/text.h"
 
 namespace rapport::report {
 namespace {
@@ -41,18 +42,17 @@ std::string_view PeopleCsvHeader() {
 }
 
 void AppendPeopleRow(std::string& out, const PeopleRow& row) {
-  fmt::format_to(std::back_inserter(out), "{},", row.id);
+  AppendFormat(out, "{},", row.id);
   AppendCsvText(out, row.name);
-  fmt::format_to(std::back_inserter(out), ",{},{},{},{},{},{},{}\n", row.volume_score,
-                 row.rapport_score, row.volume_raw, row.rapport_raw, row.standing, row.ties,
-                 row.strong_ties);
+  AppendFormat(out, ",{},{},{},{},{},{},{}\n", row.volume_score, row.rapport_score, row.volume_raw,
+               row.rapport_raw, row.standing, row.ties, row.strong_ties);
 }
 
 std::string_view TiesCsvHeader() { return "u,v,count_uv,count_vu,strength,warmth\n"; }
 
 void AppendTieRow(std::string& out, const TieRow& row) {
-  fmt::format_to(std::back_inserter(out), "{},{},{},{},{},{}\n", row.u, row.v, row.count_uv,
-                 row.count_vu, row.strength, row.warmth);
+  AppendFormat(out, "{},{},{},{},{},{}\n", row.u, row.v, row.count_uv, row.count_vu, row.strength,
+               row.warmth);
 }
 
 std::string SummaryJson(const ScoreSummary& summary) {

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <thread>
 #include <utility>
 
 #include "rapport/core/time.h"
@@ -50,13 +51,14 @@ void VolumeEvents::Add(double event_time, PersonIndex event_actor, Kind event_ki
   target_offset.push_back(targets.size());
 }
 
-EventAggregates AggregateEvents(const EventLog& log, const Config& config, double as_of,
-                                const ScoreCheckpointView* resume, ScoreCheckpoint* pause) {
-  EventAggregates aggregates;
+namespace {
+
+// The volume components of every person and who is active by as_of (AggregateEvents), and with
+// `pause` its window events, people and activity.
+void AggregateVolume(const EventLog& log, const Config& config, double as_of,
+                     const ScoreCheckpointView* resume, ScoreCheckpoint* pause,
+                     EventAggregates& aggregates) {
   const size_t people = log.person_count();
-  aggregates.pairs = graph::AggregatePairs(
-      log, config.effort, DecayOf(config.tie), as_of,
-      {resume != nullptr ? &resume->pairs : nullptr, pause != nullptr ? &pause->pairs : nullptr});
   // The log's events to read: after the resumed anchor, up to as_of.
   const double events_after =
       resume != nullptr ? resume->anchor() : -std::numeric_limits<double>::infinity();
@@ -105,6 +107,21 @@ EventAggregates AggregateEvents(const EventLog& log, const Config& config, doubl
     for (const PersonIndex target : targets_of(e)) mark(target);
   }
   aggregates.volume = std::move(volume).Finish();
+}
+
+}  // namespace
+
+EventAggregates AggregateEvents(const EventLog& log, const Config& config, double as_of,
+                                const ScoreCheckpointView* resume, ScoreCheckpoint* pause) {
+  EventAggregates aggregates;
+  // The volume score is read on a thread of its own while the pairs are aggregated on every
+  // thread: one writes aggregates.volume, .active and pause's window and people, the other
+  // aggregates.pairs and pause->pairs. The volume pass is serial (events in time order).
+  std::thread volume([&] { AggregateVolume(log, config, as_of, resume, pause, aggregates); });
+  aggregates.pairs = graph::AggregatePairs(
+      log, config.effort, DecayOf(config.tie), as_of,
+      {resume != nullptr ? &resume->pairs : nullptr, pause != nullptr ? &pause->pairs : nullptr});
+  volume.join();
   return aggregates;
 }
 

@@ -135,7 +135,8 @@ TEST_F(CliIncrementalTest, TimingsNameEveryStage) {
   for (const RunResult* run : {&full, &incremental}) {
     for (const char* stage :
          {"opening the store and checking the checkpoint", "aggregating the pairs", "tie strengths",
-          "propagation", "writing the checkpoint", "recording the scores", "printing them"}) {
+          "propagation", "writing the checkpoint", "recording the scores and formatting them",
+          "printing them"}) {
       EXPECT_THAT(run->err, ::testing::ContainsRegex(fmt("  ", stage, ": [0-9]+\\.[0-9][0-9] s")))
           << stage;
     }
