@@ -19,8 +19,9 @@ namespace rapport {
 void ReexecWithHugePageMalloc(char** argv);
 
 // Keeps freed memory in the heap for the allocations that follow instead of giving it back to
-// the kernel (no mmap for large blocks, no trimming): on this kind of machine a page given back
-// and taken again is touched afresh, at the same cost as the first time.
+// the kernel (no mmap for large blocks, no trimming, one arena for every thread, so that a
+// helper thread's allocations reuse them too): on this kind of machine a page given back and
+// taken again is touched afresh, at the same cost as the first time.
 void ReuseFreedMemory();
 
 // Touches `bytes` of fresh heap ahead of the allocations that will use them: a helper thread
