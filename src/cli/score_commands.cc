@@ -203,9 +203,11 @@ Result<StoreScoring> ScoreStore(const GlobalOptions& global, const ViewArgs& arg
     }
   }
   timer.Lap("opening the store and checking the checkpoint");
-  // The memory that continuing the checkpoint takes, touched while the events load: for each of
-  // its pairs a pair state (152 bytes) and a pair record (120), and about 80 bytes for scoring
-  // them (docs/BENCHMARKS.md, "Incremental scoring").
+  // The memory that continuing the checkpoint takes, touched while the events load: at 10^7
+  // events, 365 bytes a pair of the checkpoint at most (peak RSS without touching ahead, less the
+  // mapped checkpoint). Most of it is, for each pair, the next checkpoint's pair state (152
+  // bytes) and a pair record (120); scoring reuses the pair states' pages once the next
+  // checkpoint is written (docs/BENCHMARKS.md, "Incremental scoring").
   HeapWarmer warmer(checkpoint.pairs.pairs.size() * 350);
   EventLog log;
   std::string from_every_event = args.full ? "--full" : stale;
@@ -228,10 +230,8 @@ Result<StoreScoring> ScoreStore(const GlobalOptions& global, const ViewArgs& arg
   checkpoint = score::ScoreCheckpointView();
   if (stored) stored->data = store::MappedFile();  // before its file is rewritten
   timer.Lap("aggregating the pairs");
-  scoring.run = score::ScoreAggregates(std::move(aggregates), {log.person_id, log.person_name},
-                                       config, as_of, timer.Callback(), /*keep_features=*/false);
   // The new checkpoint, unless a valid one anchored later stays (after a scoring as of an
-  // earlier date).
+  // earlier date). Written before the scoring, which then reuses its memory.
   if (!stale.empty() || next.anchor() >= stored->anchor) {
     store::StoredCheckpoint save;
     save.anchor = next.anchor();
@@ -242,15 +242,24 @@ Result<StoreScoring> ScoreStore(const GlobalOptions& global, const ViewArgs& arg
     RAPPORT_RETURN_IF_ERROR(store.SaveCheckpoint(save, bytes.pieces()));
     timer.Lap("writing the checkpoint");
   }
+  // Only the people are needed from here on: the events' memory goes to the scoring.
+  next = score::ScoreCheckpoint();
+  const size_t events_read = log.event_count();
+  EventLog people;
+  people.person_id = std::move(log.person_id);
+  people.person_name = std::move(log.person_name);
+  log = std::move(people);
+  scoring.run = score::ScoreAggregates(std::move(aggregates), {log.person_id, log.person_name},
+                                       config, as_of, timer.Callback(), /*keep_features=*/false);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
   if (incremental) {
     fmt::print(stderr,
                "scored incrementally in {:.2f} s: read the {} event(s) after the checkpoint of "
                "{} (`--full` reads every event)\n",
-               seconds, log.event_count(), FormatDate(resumed_anchor));
+               seconds, events_read, FormatDate(resumed_anchor));
   } else {
-    fmt::print(stderr, "scored from all {} event(s) in {:.2f} s ({})\n", log.event_count(), seconds,
+    fmt::print(stderr, "scored from all {} event(s) in {:.2f} s ({})\n", events_read, seconds,
                from_every_event);
   }
   return scoring;
