@@ -6,7 +6,11 @@
 // source (argument: people a segment). Run with `make bench`.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <iterator>
 #include <map>
+#include <span>
+#include <vector>
 
 #include "kronecker.h"
 #include "rapport/core/config.h"
@@ -88,6 +92,45 @@ void BM_Ties(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(table.pairs.size()));
 }
 
+// Embeddedness of every pair, one thread: the library's kernel against the serial verifier's way
+// (std::set_intersection and std::set_union into vectors).
+template <bool kVerifier>
+void BM_Embeddedness(benchmark::State& state) {
+  const EventLog& log = Log(state.range(0));
+  const Config config = DefaultConfig();
+  const graph::PairTable table =
+      graph::AggregatePairs(log, config.effort, score::DecayOf(config.tie), log.time.back());
+  const graph::Adjacency neighbourhood =
+      score::NeighbourhoodAdjacency(table, config.tie.neighbour_min_effort);
+  std::vector<PersonIndex> common, either;
+  for (auto _ : state) {
+    double sum = 0;
+    for (const graph::PairRecord& record : table.pairs) {
+      if (!kVerifier) {
+        sum += score::Embeddedness(neighbourhood, record.u, record.v);
+        continue;
+      }
+      const auto of = [&](PersonIndex p) {
+        return std::span(neighbourhood.neighbour)
+            .subspan(neighbourhood.offset[p], neighbourhood.degree(p));
+      };
+      const auto a = of(record.u), b = of(record.v);
+      common.clear();
+      either.clear();
+      std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(common));
+      std::set_union(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(either));
+      const auto others = [&](const std::vector<PersonIndex>& set) {
+        return std::count_if(set.begin(), set.end(),
+                             [&](PersonIndex x) { return x != record.u && x != record.v; });
+      };
+      const auto shared = others(common), all = others(either);
+      sum += all == 0 ? 0.0 : static_cast<double>(shared) / static_cast<double>(all);
+    }
+    benchmark::DoNotOptimize(sum);
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(table.pairs.size()));
+}
+
 template <bool kSerial>
 void BM_Propagate(benchmark::State& state) {
   const EventLog& log = Log(state.range(0));
@@ -162,6 +205,8 @@ BENCHMARK(BM_Generate)->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_AggregatePairs)->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Ties<false>)->Arg(100000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Ties<true>)->Arg(100000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Embeddedness<false>)->Arg(100000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Embeddedness<true>)->Arg(100000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Propagate<false>)->Arg(100000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Propagate<true>)->Arg(100000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_PropagateKronecker)

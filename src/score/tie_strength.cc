@@ -194,6 +194,19 @@ TieTable ComputeTies(const graph::PairTable& table, const TieConfig& config, dou
   // Each pair is independent; dynamic schedule because embeddedness costs the two degrees.
 #pragma omp parallel for schedule(dynamic, 1024) if (n > 20000)
   for (int64_t i = 0; i < n; ++i) {
+    // The second person of a pair is anywhere in the per-person arrays: their entries are
+    // fetched a few pairs ahead, the offsets of their lists first, then the lists.
+    if (i + 16 < n) {
+      const PersonIndex ahead = table.pairs[i + 16].v;
+      __builtin_prefetch(&neighbourhood.offset[ahead]);
+      __builtin_prefetch(&totals[ahead]);
+      if (!top.offset.empty()) __builtin_prefetch(&top.offset[ahead]);
+    }
+    if (i + 8 < n) {
+      const PersonIndex ahead = table.pairs[i + 8].v;
+      __builtin_prefetch(neighbourhood.neighbour.data() + neighbourhood.offset[ahead]);
+      if (!top.offset.empty()) __builtin_prefetch(top.entries.data() + top.offset[ahead]);
+    }
     const graph::PairRecord& record = table.pairs[i];
     const double embeddedness = Embeddedness(neighbourhood, record.u, record.v);
     const double shared = SharedAttention(top.Of(record.u), top.Of(record.v), record.u, record.v);
