@@ -10,11 +10,14 @@
 #include <iterator>
 #include <map>
 #include <span>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "kronecker.h"
 #include "rapport/core/config.h"
 #include "rapport/scenario/generator.h"
+#include "rapport/score/incremental.h"
 #include "rapport/score/propagation.h"
 #include "rapport/score/scorer.h"
 #include "rapport/score/tie_strength.h"
@@ -131,6 +134,32 @@ void BM_Embeddedness(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(table.pairs.size()));
 }
 
+// Everything after aggregation (score::ScoreAggregates: tie strengths, influence graph,
+// propagation, depth and breadth, curves), as a scoring run without --keep-features does it.
+void BM_ScoreAggregates(benchmark::State& state) {
+  const EventLog& log = Log(state.range(0));
+  const Config config = DefaultConfig();
+  const score::EventAggregates aggregates = score::AggregateEvents(log, config, log.time.back());
+  // Each stage's mean seconds, as counters.
+  std::map<std::string, double> stage_seconds;
+  const score::StageCallback on_stage = [&](std::string_view stage, double seconds) {
+    stage_seconds[std::string(stage)] += seconds;
+  };
+  for (auto _ : state) {
+    state.PauseTiming();
+    score::EventAggregates copy = aggregates;
+    state.ResumeTiming();
+    const score::ScoreRun run = score::ScoreAggregates(std::move(copy), {log.person_id, {}}, config,
+                                                       log.time.back(), on_stage,
+                                                       /*keep_features=*/false);
+    benchmark::DoNotOptimize(run.people.data());
+  }
+  for (const auto& [stage, seconds] : stage_seconds) {
+    state.counters[stage] = seconds / static_cast<double>(state.iterations());
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(aggregates.pairs.pairs.size()));
+}
+
 template <bool kSerial>
 void BM_Propagate(benchmark::State& state) {
   const EventLog& log = Log(state.range(0));
@@ -207,6 +236,7 @@ BENCHMARK(BM_Ties<false>)->Arg(100000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Ties<true>)->Arg(100000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Embeddedness<false>)->Arg(100000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Embeddedness<true>)->Arg(100000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ScoreAggregates)->Arg(100000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Propagate<false>)->Arg(100000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Propagate<true>)->Arg(100000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_PropagateKronecker)

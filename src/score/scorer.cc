@@ -68,6 +68,14 @@ RelabelledGraph BuildInGraph(const graph::PairTable& table, std::span<const doub
       if (mine(from)) graph.out_weight[new_of[from]] += w;
     };
     for (size_t i = 0; i < pairs.size(); ++i) {
+      // The second person of a pair is anywhere in the per-person arrays: fetched a few pairs
+      // ahead.
+      if (i + 16 < pairs.size()) {
+        const PersonIndex ahead = pairs[i + 16].v;
+        __builtin_prefetch(&out_effort[ahead]);
+        __builtin_prefetch(&new_of[ahead]);
+        if (mine(ahead)) __builtin_prefetch(&cursor[ahead - mine.lo]);
+      }
       const graph::PairRecord& record = pairs[i];
       if (!(mine(record.u) || mine(record.v))) continue;
       const double live = strength[i] * warmth[i];
