@@ -1,9 +1,10 @@
 // Google Benchmark for the scoring kernels on a generated log (scenario/generator.h): the
 // generator itself, pair aggregation, tie features and strengths (parallel and the serial
-// verifier), and propagation (pull-based parallel and the push-based serial verifier). Sizes are
-// set by the benchmark argument (people; events = 10 x people x 10). The propagation kernels on a
-// Kronecker graph (bench/kronecker.h, scale 22), degree-ordered: unsegmented, and segmented by
-// source (argument: people a segment). Run with `make bench`.
+// verifier), embeddedness (the kernel and the verifier's way), everything after aggregation
+// (with each stage's seconds), and propagation (pull-based parallel and the push-based serial
+// verifier). Sizes are set by the benchmark argument (people; events = 10 x people x 10). The
+// propagation kernels on a Kronecker graph (bench/kronecker.h, scale 22), degree-ordered:
+// unsegmented, and segmented by source (argument: people a segment). Run with `make bench`.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
