@@ -10,4 +10,21 @@ std::string AsciiLower(std::string_view text) {
   return out;
 }
 
+uint64_t FnvAppend(uint64_t state, std::string_view bytes) {
+  for (const char c : bytes) {
+    state ^= static_cast<unsigned char>(c);
+    state *= 0x100000001b3ULL;
+  }
+  return state;
+}
+
+uint64_t Avalanche(uint64_t state) {
+  state ^= state >> 33;
+  state *= 0xff51afd7ed558ccdULL;
+  state ^= state >> 33;
+  state *= 0xc4ceb9fe1a85ec53ULL;
+  state ^= state >> 33;
+  return state;
+}
+
 }  // namespace rapport

@@ -96,19 +96,7 @@ Status ReadContext::Emit(const Line& line, Event&& event, std::string_view conte
   return status.WithContext(Where(line));
 }
 
-uint64_t HashContent(std::string_view content) {
-  uint64_t hash = 0xcbf29ce484222325ULL;
-  for (char c : content) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 0x100000001b3ULL;
-  }
-  hash ^= hash >> 33;
-  hash *= 0xff51afd7ed558ccdULL;
-  hash ^= hash >> 33;
-  hash *= 0xc4ceb9fe1a85ec53ULL;
-  hash ^= hash >> 33;
-  return hash;
-}
+uint64_t HashContent(std::string_view content) { return Avalanche(FnvAppend(kFnvOffset, content)); }
 
 void AppendEventContent(const Event& event, std::string* out) {
   // Unit separators keep "ab"+"c" apart from "a"+"bc"; the time in shortest round-trip form.

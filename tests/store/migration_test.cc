@@ -1,4 +1,5 @@
 // A database written by an older version opens and takes new data.
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -63,53 +64,57 @@ TEST(StoreMigrationTest, VersionOneDatabaseGainsIdentityColumns) {
   EXPECT_EQ(ann->id, 1);
 }
 
-// Version 2 kept the dedupe key as a constraint of the events table. Opening such a store
-// builds the table again: every event and target stays, and the key is the index events_native.
-TEST(StoreMigrationTest, VersionTwoEventsTableLosesItsConstraintAndKeepsItsRows) {
-  const std::string path = ::testing::TempDir() + "/rapport_v2.db";
+// A store of schema version 2 or 3 (the events table as `events_table`, then `extra_sql`) with
+// three people, two events and their three targets.
+void WriteOldStore(const std::string& path, const char* version, const std::string& events_table,
+                   const std::string& extra_sql) {
   std::filesystem::remove(path);
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(
-      sqlite3_exec(db,
-                   "PRAGMA foreign_keys=ON;"
-                   "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-                   "INSERT INTO meta VALUES ('schema_version', '2');"
-                   "CREATE TABLE people(id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL);"
-                   "CREATE TABLE identities(id INTEGER PRIMARY KEY, value TEXT NOT NULL UNIQUE, "
-                   "kind TEXT NOT NULL, display_name TEXT, person_id INTEGER NOT NULL "
-                   "REFERENCES people(id));"
-                   "CREATE TABLE events(id INTEGER PRIMARY KEY, time REAL NOT NULL, channel TEXT "
-                   "NOT NULL, kind TEXT NOT NULL, actor INTEGER NOT NULL REFERENCES "
-                   "identities(id), private INTEGER NOT NULL, duration REAL NOT NULL DEFAULT 0, "
-                   "effort REAL, valence REAL NOT NULL DEFAULT 1, source TEXT NOT NULL, "
-                   "native_id TEXT NOT NULL, text TEXT, UNIQUE(source, native_id));"
-                   "CREATE TABLE event_targets(event_id INTEGER NOT NULL REFERENCES events(id) "
-                   "ON DELETE CASCADE, identity_id INTEGER NOT NULL REFERENCES identities(id), "
-                   "PRIMARY KEY(event_id, identity_id)) WITHOUT ROWID;"
-                   "CREATE INDEX events_time ON events(time);"
-                   "INSERT INTO people VALUES (1, 'ann'), (2, 'bob'), (3, 'cat');"
-                   "INSERT INTO identities VALUES (1, 'ann', 'name', NULL, 1), "
-                   "(2, 'bob', 'name', NULL, 2), (3, 'cat', 'name', NULL, 3);"
-                   "INSERT INTO events VALUES (1, 1000, 'sms', 'message', 1, 1, 0, NULL, 1, "
-                   "'sms', 'a', 'hello'), (2, 2000, 'email', 'email', 2, 1, 0, 2.5, 1, "
-                   "'email', 'b', NULL);"
-                   "INSERT INTO event_targets VALUES (1, 2), (1, 3), (2, 1);",
-                   nullptr, nullptr, nullptr),
-      SQLITE_OK);
+  const std::string sql = fmt::format(
+      "PRAGMA foreign_keys=ON;"
+      "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+      "INSERT INTO meta VALUES ('schema_version', '{}');"
+      "CREATE TABLE people(id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL);"
+      "CREATE TABLE identities(id INTEGER PRIMARY KEY, value TEXT NOT NULL UNIQUE, "
+      "kind TEXT NOT NULL, display_name TEXT, person_id INTEGER NOT NULL "
+      "REFERENCES people(id));"
+      "CREATE TABLE events(id INTEGER PRIMARY KEY, time REAL NOT NULL, channel TEXT "
+      "NOT NULL, kind TEXT NOT NULL, actor INTEGER NOT NULL REFERENCES "
+      "identities(id), private INTEGER NOT NULL, duration REAL NOT NULL DEFAULT 0, "
+      "effort REAL, valence REAL NOT NULL DEFAULT 1, source TEXT NOT NULL, "
+      "native_id TEXT NOT NULL, text TEXT{});"
+      "CREATE TABLE event_targets(event_id INTEGER NOT NULL REFERENCES events(id) "
+      "ON DELETE CASCADE, identity_id INTEGER NOT NULL REFERENCES identities(id), "
+      "PRIMARY KEY(event_id, identity_id)) WITHOUT ROWID;"
+      "CREATE INDEX events_time ON events(time);"
+      "INSERT INTO people VALUES (1, 'ann'), (2, 'bob'), (3, 'cat');"
+      "INSERT INTO identities VALUES (1, 'ann', 'name', NULL, 1), "
+      "(2, 'bob', 'name', NULL, 2), (3, 'cat', 'name', NULL, 3);"
+      "INSERT INTO events VALUES (1, 1000, 'sms', 'message', 1, 1, 0, NULL, 1, "
+      "'sms', 'a', 'hello'), (2, 2000, 'email', 'email', 2, 1, 0, 2.5, 1, "
+      "'email', 'b', NULL);"
+      "INSERT INTO event_targets VALUES (1, 2), (1, 3), (2, 1);{}",
+      version, events_table, extra_sql);
+  ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
   sqlite3_close(db);
+}
 
+// Opens the old store at `path` (the upgrade announces itself), checks that the dedupe key still
+// refuses a repeat of an old event and takes a new one, and that every row and target stayed.
+void ExpectUpgradedToVersionFour(const std::string& path) {
   {
     std::vector<std::string> notices;
     Result<std::unique_ptr<Store>> store =
         Store::Open(path, [&](const std::string& notice) { notices.push_back(notice); });
     ASSERT_TRUE(store.ok()) << store.status().message();
-    EXPECT_THAT(notices, ElementsAre(HasSubstr("events table (2 event(s)) is rebuilt once")));
+    EXPECT_THAT(notices, ElementsAre(HasSubstr("events table (2 event(s)) is rewritten once")));
     Result<EventLog> log = (*store)->LoadEventLog(std::numeric_limits<double>::infinity());
     ASSERT_TRUE(log.ok()) << log.status().message();
     EXPECT_EQ(log->event_count(), 2u);
     EXPECT_EQ(log->targets.size(), 3u);
-    // The key still refuses a repeat, and takes a new event.
+    // The key still refuses a repeat (the old rows' hashes are those of new ones), and takes a
+    // new event.
     Event event;
     event.time = 3000;
     event.channel = Channel::kSms;
@@ -119,10 +124,15 @@ TEST(StoreMigrationTest, VersionTwoEventsTableLosesItsConstraintAndKeepsItsRows)
     event.source = "sms";
     event.native_id = "a";
     EXPECT_FALSE(InsertOne(**store, event));
+    event.source = "email";
+    event.native_id = "b";
+    EXPECT_FALSE(InsertOne(**store, event));
+    event.source = "sms";
     event.native_id = "c";
     EXPECT_TRUE(InsertOne(**store, event));
   }
 
+  sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
   auto text_of = [&](const char* sql) {
     sqlite3_stmt* statement = nullptr;
@@ -135,19 +145,38 @@ TEST(StoreMigrationTest, VersionTwoEventsTableLosesItsConstraintAndKeepsItsRows)
     sqlite3_finalize(statement);
     return out;
   };
-  EXPECT_EQ(text_of("SELECT value FROM meta WHERE key = 'schema_version'"), "3");
+  EXPECT_EQ(text_of("SELECT value FROM meta WHERE key = 'schema_version'"), "4");
   EXPECT_EQ(text_of("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' "
                     "ORDER BY name"),
-            "events_actor,events_native,events_time");
+            "events_actor,events_key,events_time");
   EXPECT_EQ(text_of("SELECT group_concat(row, ' ') FROM (SELECT id || ':' || source || ':' || "
                     "native_id || ':' || coalesce(text, '-') || ':' || coalesce(effort, '-') AS "
                     "row FROM events ORDER BY id)"),
             "1:sms:a:hello:- 2:email:b:-:2.5 3:sms:c:-:-");
+  EXPECT_EQ(text_of("SELECT count(DISTINCT native_key) FROM events WHERE native_key <> 0"), "3");
   EXPECT_EQ(text_of("SELECT group_concat(pair, ' ') FROM (SELECT event_id || '>' || identity_id "
                     "AS pair FROM event_targets ORDER BY event_id, identity_id)"),
             "1>2 1>3 2>1 3>1");
   EXPECT_EQ(text_of("PRAGMA foreign_key_check"), "");
   sqlite3_close(db);
+}
+
+// Version 2 kept the dedupe key as a constraint of the events table. Opening such a store
+// builds the table again, with the hash column.
+TEST(StoreMigrationTest, VersionTwoEventsTableLosesItsConstraintAndKeepsItsRows) {
+  const std::string path = ::testing::TempDir() + "/rapport_v2.db";
+  WriteOldStore(path, "2", ", UNIQUE(source, native_id)", "");
+  ExpectUpgradedToVersionFour(path);
+}
+
+// Version 3 kept the dedupe key as a unique index on the texts. Opening such a store adds and
+// fills the hash column, and indexes that instead.
+TEST(StoreMigrationTest, VersionThreeEventsGainTheHashOfTheirKey) {
+  const std::string path = ::testing::TempDir() + "/rapport_v3.db";
+  WriteOldStore(path, "3", "",
+                "CREATE UNIQUE INDEX events_native ON events(source, native_id);"
+                "CREATE INDEX events_actor ON events(actor);");
+  ExpectUpgradedToVersionFour(path);
 }
 
 }  // namespace

@@ -501,6 +501,67 @@ TEST_F(StoreDatabaseTest, InsertEventsManyRowsAStatementStoresWhatInsertEventDoe
   }
 }
 
+// Into a store that holds events, InsertEvents refuses what the store holds and what the same
+// call repeated earlier (in its group of kRowsPerInsert rows or an earlier one), and stores the
+// rest a statement's worth at a time: the same rows as InsertEvent one by one.
+TEST_F(StoreDatabaseTest, InsertEventsIntoAFilledStoreRefusesWhatInsertEventDoes) {
+  const auto make = [](int i, const std::string& source) {
+    Event event = MakeEvent(1000 + i, "p" + std::to_string(i % 13),
+                            {"p" + std::to_string((i + 5) % 19)}, std::to_string(i));
+    event.source = source;
+    if (i % 6 == 0) event.text = "note " + std::to_string(i);
+    return event;
+  };
+  std::vector<Event> stored, more;
+  for (int i = 0; i < 70; ++i) stored.push_back(make(i, "a"));
+  const int n = 3 * static_cast<int>(Store::kRowsPerInsert);
+  for (int i = 0; i < n; ++i) {
+    // Every fifth a key the store holds, every seventh a repeat of one two rows back (the same
+    // group) or seventy back (an earlier one), the others new; the same id under another source
+    // is another key.
+    if (i % 5 == 0) {
+      more.push_back(make(i % 70, "a"));
+    } else if (i % 7 == 0 && i >= 70) {
+      more.push_back(more[static_cast<size_t>(i % 2 ? i - 2 : i - 70)]);
+    } else {
+      more.push_back(make(i, i % 3 ? "b" : "a"));
+    }
+  }
+  const std::string many_path = (dir_ / "many.db").string();
+  int64_t new_one_by_one = 0;
+  {
+    InsertAll(stored);
+    ASSERT_TRUE(store_->BeginBatch().ok());
+    for (const Event& event : more) {
+      Result<bool> inserted = store_->InsertEvent(event);
+      ASSERT_TRUE(inserted.ok()) << inserted.status().ToString();
+      new_one_by_one += *inserted ? 1 : 0;
+    }
+    ASSERT_TRUE(store_->CommitBatch().ok());
+
+    Result<std::unique_ptr<Store>> many = Store::Open(many_path);
+    ASSERT_TRUE(many.ok()) << many.status().ToString();
+    ASSERT_TRUE((*many)->BeginBatch().ok());
+    Result<int64_t> first = (*many)->InsertEvents(stored);
+    ASSERT_TRUE(first.ok()) << first.status().ToString();
+    EXPECT_EQ(*first, static_cast<int64_t>(stored.size()));
+    Result<int64_t> second = (*many)->InsertEvents(more);
+    ASSERT_TRUE(second.ok()) << second.status().ToString();
+    EXPECT_EQ(*second, new_one_by_one);
+    ASSERT_TRUE((*many)->CommitBatch().ok());
+  }
+  EXPECT_GT(new_one_by_one, static_cast<int64_t>(Store::kRowsPerInsert));
+  EXPECT_LT(new_one_by_one, static_cast<int64_t>(more.size()) - n / 5);
+  store_.reset();
+  for (const char* select :
+       {"SELECT * FROM events ORDER BY id", "SELECT * FROM event_targets ORDER BY 1, 2",
+        "SELECT * FROM identities ORDER BY id", "SELECT * FROM people ORDER BY id"}) {
+    const std::string one_by_one = DumpRows(db_path_, select);
+    EXPECT_FALSE(one_by_one.empty()) << select;
+    EXPECT_EQ(DumpRows(many_path, select), one_by_one) << select;
+  }
+}
+
 // Import runs on the same fresh database.
 class StoreImportTest : public StoreDatabaseTest {};
 
@@ -668,7 +729,7 @@ TEST_F(StoreImportTest, ImportWithIndexesRebuiltStoresTheSameEvents) {
   sqlite3_exec(
       db,
       "SELECT name FROM sqlite_master WHERE type = 'index' AND name IN ('events_time', "
-      "'events_actor', 'event_targets_identity', 'events_native')",
+      "'events_actor', 'event_targets_identity', 'events_key')",
       [](void* count, int, char**, char**) {
         ++*static_cast<int*>(count);
         return 0;
@@ -712,6 +773,31 @@ TEST_F(StoreImportTest, OpeningAfterAnImportDiedWithTheKeyDownRemovesRepeats) {
   ASSERT_TRUE(repeat.ok()) << repeat.status().ToString();
   EXPECT_FALSE(*repeat);  // the key is back
   ASSERT_TRUE(store_->CommitBatch().ok());
+}
+
+// Two keys whose hashes are equal are still two keys: rebuilding the dedupe index compares the
+// texts of events that share a hash, and deletes only true repeats.
+TEST_F(StoreImportTest, EventsWhoseKeysShareAHashAreNotRepeats) {
+  InsertAll({MakeEvent(100, "ann", {"bob"}, "m1"), MakeEvent(200, "bob", {"ann"}, "m2"),
+             MakeEvent(300, "cat", {"ann"}, "m3")});
+  store_.reset();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(db_path_.c_str(), &db), SQLITE_OK);
+  // m1 and m2 share a hash; m3 repeats m1's key and hash, as rows stored with the index down.
+  ASSERT_EQ(sqlite3_exec(db,
+                         "UPDATE events SET native_key = 42 WHERE native_id IN ('m1', 'm2');"
+                         "UPDATE events SET native_key = 42, native_id = 'm1' WHERE time = 300;"
+                         "DROP INDEX events_key;",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+
+  Result<std::unique_ptr<Store>> reopened = Store::Open(db_path_);
+  ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
+  store_ = std::move(reopened).value();
+  Result<EventLog> log = store_->LoadEventLog(kAll);
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  EXPECT_EQ(log->time, (std::vector<double>{100, 200}));
 }
 
 // Into an empty store a large import drops the dedupe key too and removes repeated events at the

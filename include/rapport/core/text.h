@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -11,6 +12,12 @@ namespace rapport {
 
 // `text` with A-Z turned into a-z; every other byte (UTF-8 included) unchanged.
 std::string AsciiLower(std::string_view text);
+
+// Stable 64-bit hashing (the same on every run and platform, so hashes can be stored): FNV-1a
+// over bytes, continued from `state`, then murmur3's fmix64 avalanche.
+inline constexpr uint64_t kFnvOffset = 0xcbf29ce484222325ULL;
+uint64_t FnvAppend(uint64_t state, std::string_view bytes);
+uint64_t Avalanche(uint64_t state);
 
 // Appends fmt::format(format, args...) to `out`, in one append. (fmt 9's back_inserter into a
 // std::string resizes the string for every piece of the format: on a score CSV of 200,000 rows
