@@ -167,16 +167,22 @@ std::string ManyRows(std::string_view row, size_t rows) {
 // std::unordered_map it cost two divisions and three misses (0.85 s of a 10^6-event import).
 class IdentityCache {
  public:
+  static uint64_t HashOf(std::string_view value) { return std::hash<std::string_view>{}(value); }
   // The id of `value`, or 0 when it is not cached (identity ids start at 1).
-  int64_t Find(std::string_view value) const {
+  int64_t Find(std::string_view value) const { return Find(value, HashOf(value)); }
+  // The same, given HashOf(value).
+  int64_t Find(std::string_view value, uint64_t hash) const {
     if (slots_.empty()) return 0;
-    const uint64_t hash = std::hash<std::string_view>{}(value);
     const size_t mask = slots_.size() - 1;
     for (size_t slot = hash & mask;; slot = (slot + 1) & mask) {
       const Slot& entry = slots_[slot];
       if (entry.id == 0) return 0;
       if (entry.hash == hash && ValueOf(entry) == value) return entry.id;
     }
+  }
+  // Starts fetching the slot where the value of hash `hash` is looked for first.
+  void Prefetch(uint64_t hash) const {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[hash & (slots_.size() - 1)]);
   }
   // REQUIRES: `value` is not cached, id > 0.
   void Insert(std::string_view value, int64_t id) {
@@ -391,8 +397,14 @@ Status Store::RollbackBatch() {
 }
 
 Result<int64_t> Store::IdentityId(std::string_view raw_value) {
+  return IdentityId(raw_value, IdentityCache::HashOf(raw_value));
+}
+
+Result<int64_t> Store::IdentityId(std::string_view raw_value, uint64_t raw_hash) {
   Statements& s = *statements_;
-  if (const int64_t cached = s.identity_cache.Find(raw_value); cached != 0) return cached;
+  if (const int64_t cached = s.identity_cache.Find(raw_value, raw_hash); cached != 0) {
+    return cached;
+  }
   const std::string value = NormalizeIdentity(raw_value);
   if (const int64_t cached = s.identity_cache.Find(value); cached != 0) {
     s.identity_cache.Insert(raw_value, cached);
@@ -544,14 +556,24 @@ Status Store::InsertEventRows(std::span<const Event* const> events, std::span<co
         Statement::Prepare(db_, "INSERT OR IGNORE INTO event_targets(event_id, identity_id)" +
                                     ManyRows("(?,?)", kRowsPerInsert)));
   }
-  // Identities first: resolving one may insert rows of its own.
+  // Identities first: resolving one may insert rows of its own. Their places in the cache are
+  // fetched all at once first: one at a time, each lookup waited for memory (0.38 s of the
+  // storing thread at 10^6 events).
+  std::vector<uint64_t> hashes;
+  for (const Event* event : events) {
+    hashes.push_back(IdentityCache::HashOf(event->actor));
+    for (const std::string& target : event->targets)
+      hashes.push_back(IdentityCache::HashOf(target));
+  }
+  for (const uint64_t hash : hashes) s.identity_cache.Prefetch(hash);
   std::array<int64_t, kRowsPerInsert> actors;
   std::vector<int64_t> targets;
+  size_t next_hash = 0;
   for (size_t row = 0; row < events.size(); ++row) {
     const Event& event = *events[row];
-    RAPPORT_ASSIGN_OR_RETURN(actors[row], IdentityId(event.actor));
+    RAPPORT_ASSIGN_OR_RETURN(actors[row], IdentityId(event.actor, hashes[next_hash++]));
     for (const std::string& target : event.targets) {
-      RAPPORT_ASSIGN_OR_RETURN(const int64_t id, IdentityId(target));
+      RAPPORT_ASSIGN_OR_RETURN(const int64_t id, IdentityId(target, hashes[next_hash++]));
       targets.push_back(id);
     }
   }

@@ -254,6 +254,8 @@ class Store {
   // Brings an older schema up to date.
   Status Migrate(const std::function<void(const std::string&)>& on_notice);
   Result<int64_t> IdentityId(std::string_view value);
+  // The same, given the hash of `value` in the cache of identities.
+  Result<int64_t> IdentityId(std::string_view value, uint64_t value_hash);
   Result<int64_t> PersonOfIdentity(int64_t identity_id) const;
   Status SetDisplayName(int64_t identity_id, const std::string& display_name);
 
