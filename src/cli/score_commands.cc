@@ -178,6 +178,17 @@ Result<StoreScoring> ScoreStore(const GlobalOptions& global, const ViewArgs& arg
   RAPPORT_ASSIGN_OR_RETURN(scoring.store, OpenStore(global));
   store::Store& store = *scoring.store;
   RAPPORT_ASSIGN_OR_RETURN(double as_of, ResolveAsOf(store, args.as_of));
+  // The memory that continuing the checkpoint takes, touched while the checkpoint is checked and
+  // the events load: at 10^7 events, 365 bytes a pair of the checkpoint at most (peak RSS without
+  // touching ahead, less the mapped checkpoint). Most of it is, for each pair, the next
+  // checkpoint's pair state (152 bytes) and a pair record (120); scoring reuses the pair states'
+  // pages once the next checkpoint is written (docs/BENCHMARKS.md, "Incremental scoring"). The
+  // pairs are counted from the checkpoint's header, before the whole file is read and checked;
+  // should it not be continued, scoring from every event takes that memory and more.
+  HeapWarmer warmer(args.full ? 0
+                              : score::CheckpointPairCount(store.PeekCheckpoint(
+                                    score::SerializedCheckpoint::kHeaderBytes)) *
+                                    350);
   const std::string settings = ConfigToToml(config);
 
   // Why the stored checkpoint cannot be continued, when it cannot.
@@ -203,12 +214,6 @@ Result<StoreScoring> ScoreStore(const GlobalOptions& global, const ViewArgs& arg
     }
   }
   timer.Lap("opening the store and checking the checkpoint");
-  // The memory that continuing the checkpoint takes, touched while the events load: at 10^7
-  // events, 365 bytes a pair of the checkpoint at most (peak RSS without touching ahead, less the
-  // mapped checkpoint). Most of it is, for each pair, the next checkpoint's pair state (152
-  // bytes) and a pair record (120); scoring reuses the pair states' pages once the next
-  // checkpoint is written (docs/BENCHMARKS.md, "Incremental scoring").
-  HeapWarmer warmer(checkpoint.pairs.pairs.size() * 350);
   EventLog log;
   std::string from_every_event = args.full ? "--full" : stale;
   if (from_every_event.empty()) {

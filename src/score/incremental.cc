@@ -190,6 +190,13 @@ std::string SerializedCheckpoint::Join() const {
   return out;
 }
 
+uint64_t CheckpointPairCount(std::string_view header) {
+  if (!header.starts_with(kMagic) || header.size() < SerializedCheckpoint::kHeaderBytes) return 0;
+  Counts n;
+  std::memcpy(&n, header.data() + 16, sizeof n);
+  return n.pairs;
+}
+
 Result<ScoreCheckpointView> ParseCheckpoint(std::string_view bytes) {
   const auto corrupt = [](std::string_view what) {
     return DataLoss(

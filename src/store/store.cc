@@ -1658,6 +1658,19 @@ Status Store::SaveCheckpoint(const StoredCheckpoint& checkpoint,
   return save.Run().WithContext("saving the score checkpoint");
 }
 
+std::string Store::PeekCheckpoint(size_t bytes) const {
+  std::FILE* file = std::fopen(CheckpointPathFor(path_).c_str(), "rb");
+  if (file == nullptr) return {};
+  int64_t nonce = 0;
+  std::string data(bytes, '\0');
+  size_t read = 0;
+  if (std::fread(&nonce, sizeof nonce, 1, file) == 1)
+    read = std::fread(data.data(), 1, bytes, file);
+  std::fclose(file);
+  data.resize(read);
+  return data;
+}
+
 Result<std::optional<StoredCheckpoint>> Store::LoadCheckpoint() const {
   RAPPORT_ASSIGN_OR_RETURN(
       Statement load,

@@ -97,6 +97,19 @@ TEST(ScoreCheckpointTest, BytesRoundTripEveryField) {
   EXPECT_EQ(Copy(parsed->window.target_offset), original.window.target_offset);
 }
 
+// The header alone says how many pairs follow; anything else says none.
+TEST(ScoreCheckpointTest, ThePairCountIsReadFromTheHeaderAlone) {
+  const ScoreCheckpoint original = SmallCheckpoint();
+  ASSERT_GT(original.pairs.pairs.size(), 1u);
+  const std::string bytes = SerializedCheckpoint(original).Join();
+  EXPECT_EQ(CheckpointPairCount(bytes), original.pairs.pairs.size());
+  const std::string_view header(bytes.data(), SerializedCheckpoint::kHeaderBytes);
+  EXPECT_EQ(CheckpointPairCount(header), original.pairs.pairs.size());
+  EXPECT_EQ(CheckpointPairCount(header.substr(0, header.size() - 1)), 0u);
+  EXPECT_EQ(CheckpointPairCount("RAPCKPT1" + std::string(bytes.substr(8))), 0u);
+  EXPECT_EQ(CheckpointPairCount(""), 0u);
+}
+
 TEST(ScoreCheckpointTest, TheBytesAreTheHeaderThenEachArrayAsInMemory) {
   const ScoreCheckpoint original = SmallCheckpoint();
   const SerializedCheckpoint serialized(original);

@@ -562,6 +562,22 @@ TEST_F(StoreDatabaseTest, InsertEventsIntoAFilledStoreRefusesWhatInsertEventDoes
   }
 }
 
+// A look at the checkpoint's first bytes, before it is loaded: what was saved after the nonce,
+// cut at the length asked for; nothing without a checkpoint.
+TEST_F(StoreDatabaseTest, PeekingAtTheCheckpointGivesItsFirstBytes) {
+  EXPECT_EQ(store_->PeekCheckpoint(8), "");
+  StoredCheckpoint checkpoint;
+  checkpoint.anchor = 1000;
+  checkpoint.settings = "settings";
+  const std::vector<std::string_view> pieces = {"01234567", "89abcdef"};
+  ASSERT_TRUE(store_->SaveCheckpoint(checkpoint, pieces).ok());
+  EXPECT_EQ(store_->PeekCheckpoint(10), "0123456789");
+  EXPECT_EQ(store_->PeekCheckpoint(100), "0123456789abcdef");
+  Result<std::optional<StoredCheckpoint>> loaded = store_->LoadCheckpoint();
+  ASSERT_TRUE(loaded.ok() && loaded->has_value()) << loaded.status().ToString();
+  EXPECT_EQ((*loaded)->data.bytes(), "0123456789abcdef");
+}
+
 // Import runs on the same fresh database.
 class StoreImportTest : public StoreDatabaseTest {};
 

@@ -114,6 +114,11 @@ class SerializedCheckpoint {
   alignas(8) char header_[kHeaderBytes];
 };
 
+// How many pairs the checkpoint whose bytes start with `header` holds, as its header says (0 when
+// `header` is not a checkpoint's): what a run can prepare memory for before the whole checkpoint
+// is read and checked (ParseCheckpoint).
+uint64_t CheckpointPairCount(std::string_view header);
+
 // Reads checkpoint bytes in place: the view points into `bytes`, which must stay alive and
 // unchanged while it is used. Checks the layout and every count against the size, the order of
 // the pairs and the window events, and every person index; it never trusts the bytes.

@@ -222,6 +222,10 @@ class Store {
   // is alive (its file is rewritten in place).
   Status SaveCheckpoint(const StoredCheckpoint& checkpoint, std::span<const std::string_view> data);
   Result<std::optional<StoredCheckpoint>> LoadCheckpoint() const;
+  // The first `bytes` bytes of the checkpoint's data as its file holds them, unchecked (fewer
+  // when the file is shorter, none when there is no file): a look at its header before
+  // LoadCheckpoint maps and checks the whole file.
+  std::string PeekCheckpoint(size_t bytes) const;
   // Empty when the store still matches the checkpoint: no identity changed person, and no event
   // imported since is dated at or before its anchor. Else what changed, in words.
   Result<std::string> ChangesSinceCheckpoint(const StoredCheckpoint& checkpoint) const;
