@@ -1,7 +1,8 @@
 // libFuzzer target: the score checkpoint parser on arbitrary bytes (a damaged or foreign
 // <db>.checkpoint file). Checks its contract: it refuses with DataLoss or accepts, and what it
-// accepts is well formed (pairs in (u, v) order, every person named) and, copied out of the
-// bytes, serialises back to the very bytes it came from.
+// accepts is well formed (pairs in (u, v) order, every person named, as many pairs as the header
+// says to CheckpointPairCount) and, copied out of the bytes, serialises back to the very bytes
+// it came from.
 #include <cstdlib>
 #include <string>
 #include <string_view>
@@ -12,6 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace rapport;
   // In a std::string: the parser reads in place and needs 8-byte alignment, as a mapping has.
   const std::string bytes(reinterpret_cast<const char*>(data), size);
+  const uint64_t pair_count = score::CheckpointPairCount(bytes);
   Result<score::ScoreCheckpointView> parsed = score::ParseCheckpoint(bytes);
   if (!parsed.ok()) {
     if (parsed.status().code() != StatusCode::kDataLoss) std::abort();
@@ -20,6 +22,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const size_t people = parsed->person_id.size();
   if (parsed->active.size() != people) std::abort();
   const auto pairs = parsed->pairs.pairs;
+  if (pair_count != pairs.size()) std::abort();
   for (size_t i = 0; i < pairs.size(); ++i) {
     const graph::PairRecord& record = pairs[i].record;
     if (record.u >= record.v || record.v >= people) std::abort();
