@@ -347,6 +347,42 @@ TEST_F(StoreDatabaseTest, ScoresRoundTripInTimeOrder) {
   EXPECT_EQ((*other)[0].volume_score, 10);
 }
 
+// Many scores are recorded without a check per row that the person exists; one that does not
+// still fails the whole recording, wherever it is among them, and nothing is kept.
+TEST_F(StoreDatabaseTest, ManyScoresOfSomeoneWhoDoesNotExistAreRefused) {
+  std::vector<Event> events;
+  const int people = 2 * static_cast<int>(Store::kRowsPerInsert) + 7;
+  for (int i = 0; i < people; ++i) {
+    events.push_back(MakeEvent(100 + i, "p" + std::to_string(i), {"hub"}, std::to_string(i)));
+  }
+  InsertAll(events);
+  const int64_t hub = PersonId("hub");
+  std::vector<ScoreRecord> records;
+  for (int i = 0; i < people; ++i) {
+    records.push_back({1000, PersonId("p" + std::to_string(i)), 1.0 * i, 2.0 * i, "{}"});
+  }
+  for (const int64_t missing : {int64_t{0}, hub + 1000}) {  // before the first, after the last
+    std::vector<ScoreRecord> with_missing = records;
+    with_missing[static_cast<size_t>(people) / 2].person_id = missing;
+    EXPECT_FALSE(store_->SaveScores(with_missing).ok()) << missing;
+  }
+  // Someone forgotten after the scores were computed: an id between two people's.
+  const int64_t forgotten = PersonId("p5");
+  ASSERT_TRUE(store_->ForgetPerson(forgotten, ForgetMode::kDelete).ok());
+  EXPECT_FALSE(store_->SaveScores(records).ok());
+  std::erase_if(records, [&](const ScoreRecord& record) { return record.person_id == forgotten; });
+  Result<std::vector<ScoreRecord>> history = store_->ScoreHistory(PersonId("p0"));
+  ASSERT_TRUE(history.ok()) << history.status().ToString();
+  EXPECT_TRUE(history->empty());
+
+  ASSERT_TRUE(store_->SaveScores(records).ok());
+  history = store_->ScoreHistory(PersonId("p0"));
+  ASSERT_TRUE(history.ok()) << history.status().ToString();
+  EXPECT_EQ(history->size(), 1u);
+  // The checks are on again: one score of no one is refused.
+  EXPECT_FALSE(store_->SaveScores({{2000, hub + 1000, 1, 1, "{}"}}).ok());
+}
+
 // Enough people for several statements of many rows, and a tail: every record is kept, and a
 // second run as of the same date replaces the first.
 TEST_F(StoreDatabaseTest, ManyScoresRoundTrip) {
