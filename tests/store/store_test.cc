@@ -489,6 +489,17 @@ std::string DumpRows(const std::string& db_path, const std::string& select) {
   return out;
 }
 
+// Both stores hold the same events, targets, identities and people, row for row.
+void ExpectSameEvents(const std::string& expected_path, const std::string& path) {
+  for (const char* select :
+       {"SELECT * FROM events ORDER BY id", "SELECT * FROM event_targets ORDER BY 1, 2",
+        "SELECT * FROM identities ORDER BY id", "SELECT * FROM people ORDER BY id"}) {
+    const std::string expected = DumpRows(expected_path, select);
+    EXPECT_FALSE(expected.empty()) << select;
+    EXPECT_EQ(DumpRows(path, select), expected) << select;
+  }
+}
+
 // With the dedupe key down, InsertEvents stores a statement's worth of rows at a time: the same
 // rows as InsertEvent one by one, every field and target, display names included.
 TEST_F(StoreDatabaseTest, InsertEventsManyRowsAStatementStoresWhatInsertEventDoes) {
@@ -528,13 +539,7 @@ TEST_F(StoreDatabaseTest, InsertEventsManyRowsAStatementStoresWhatInsertEventDoe
     EXPECT_EQ(*repeated, 0);
   }
   store_.reset();
-  for (const char* select :
-       {"SELECT * FROM events ORDER BY id", "SELECT * FROM event_targets ORDER BY 1, 2",
-        "SELECT * FROM identities ORDER BY id", "SELECT * FROM people ORDER BY id"}) {
-    const std::string one_by_one = DumpRows(db_path_, select);
-    EXPECT_FALSE(one_by_one.empty()) << select;
-    EXPECT_EQ(DumpRows(many_path, select), one_by_one) << select;
-  }
+  ExpectSameEvents(db_path_, many_path);
 }
 
 // Into a store that holds events, InsertEvents refuses what the store holds and what the same
@@ -589,13 +594,7 @@ TEST_F(StoreDatabaseTest, InsertEventsIntoAFilledStoreRefusesWhatInsertEventDoes
   EXPECT_GT(new_one_by_one, static_cast<int64_t>(Store::kRowsPerInsert));
   EXPECT_LT(new_one_by_one, static_cast<int64_t>(more.size()) - n / 5);
   store_.reset();
-  for (const char* select :
-       {"SELECT * FROM events ORDER BY id", "SELECT * FROM event_targets ORDER BY 1, 2",
-        "SELECT * FROM identities ORDER BY id", "SELECT * FROM people ORDER BY id"}) {
-    const std::string one_by_one = DumpRows(db_path_, select);
-    EXPECT_FALSE(one_by_one.empty()) << select;
-    EXPECT_EQ(DumpRows(many_path, select), one_by_one) << select;
-  }
+  ExpectSameEvents(db_path_, many_path);
 }
 
 // A look at the checkpoint's first bytes, before it is loaded: what was saved after the nonce,
