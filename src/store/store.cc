@@ -1523,7 +1523,7 @@ Result<IdentityDigest> Store::DigestIdentities(std::optional<int64_t> up_to) con
       Statement::Prepare(db_, "SELECT id, person_id FROM identities WHERE id <= ?1 ORDER BY id"));
   identities.Bind(1, up_to.value_or(std::numeric_limits<int64_t>::max()));
   IdentityDigest digest;
-  uint64_t hash = 14695981039346656037ull;  // FNV-1a, 64 bits, over (id, person) as 16 bytes
+  uint64_t hash = kFnvOffset;  // FNV-1a, 64 bits, over (id, person) as 16 bytes
   while (true) {
     RAPPORT_ASSIGN_OR_RETURN(bool row, identities.Step());
     if (!row) break;
@@ -1617,12 +1617,9 @@ class Checksum {
     pending_size_ = bytes.size();
   }
   uint64_t value() const {
-    uint64_t hash =
+    const uint64_t lanes =
         lane_[0] ^ std::rotl(lane_[1], 16) ^ std::rotl(lane_[2], 32) ^ std::rotl(lane_[3], 48);
-    for (size_t i = 0; i < pending_size_; ++i) {
-      hash = (hash ^ static_cast<uint8_t>(pending_[i])) * 0x100000001b3ull;
-    }
-    return hash ^ size_;
+    return FnvAppend(lanes, std::string_view(pending_, pending_size_)) ^ size_;
   }
 
  private:
