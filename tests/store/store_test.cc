@@ -80,6 +80,18 @@ class StoreDatabaseTest : public ::testing::Test {
     ASSERT_TRUE(store_->CommitBatch().ok());
   }
 
+  // People p0, p1, ... each writing to "hub": enough for several statements of many rows, and a
+  // tail. Returns how many besides the hub.
+  int InsertPeopleAroundAHub() {
+    std::vector<Event> events;
+    const int people = 2 * static_cast<int>(Store::kRowsPerInsert) + 7;
+    for (int i = 0; i < people; ++i) {
+      events.push_back(MakeEvent(100 + i, "p" + std::to_string(i), {"hub"}, std::to_string(i)));
+    }
+    InsertAll(events);
+    return people;
+  }
+
   int64_t PersonId(const std::string& query) const {
     Result<Person> person = store_->FindPerson(query);
     EXPECT_TRUE(person.ok()) << person.status().ToString();
@@ -350,12 +362,7 @@ TEST_F(StoreDatabaseTest, ScoresRoundTripInTimeOrder) {
 // Many scores are recorded without a check per row that the person exists; one that does not
 // still fails the whole recording, wherever it is among them, and nothing is kept.
 TEST_F(StoreDatabaseTest, ManyScoresOfSomeoneWhoDoesNotExistAreRefused) {
-  std::vector<Event> events;
-  const int people = 2 * static_cast<int>(Store::kRowsPerInsert) + 7;
-  for (int i = 0; i < people; ++i) {
-    events.push_back(MakeEvent(100 + i, "p" + std::to_string(i), {"hub"}, std::to_string(i)));
-  }
-  InsertAll(events);
+  const int people = InsertPeopleAroundAHub();
   const int64_t hub = PersonId("hub");
   std::vector<ScoreRecord> records;
   for (int i = 0; i < people; ++i) {
@@ -386,12 +393,7 @@ TEST_F(StoreDatabaseTest, ManyScoresOfSomeoneWhoDoesNotExistAreRefused) {
 // Enough people for several statements of many rows, and a tail: every record is kept, and a
 // second run as of the same date replaces the first.
 TEST_F(StoreDatabaseTest, ManyScoresRoundTrip) {
-  std::vector<Event> events;
-  const int people = 2 * static_cast<int>(Store::kRowsPerInsert) + 7;
-  for (int i = 0; i < people; ++i) {
-    events.push_back(MakeEvent(100 + i, "p" + std::to_string(i), {"hub"}, std::to_string(i)));
-  }
-  InsertAll(events);
+  const int people = InsertPeopleAroundAHub();
   std::vector<ScoreRecord> first, second;
   for (int i = 0; i < people; ++i) {
     const int64_t id = PersonId("p" + std::to_string(i));
