@@ -293,8 +293,7 @@ int RunScore(const GlobalOptions& global, const ViewArgs& args) {
     records.reserve(run.people.size());
     for (const score::PersonScore& person : run.people) {
       records.push_back({run.as_of, person.id, person.volume_score, person.rapport_score,
-                         fmt::format("{{\"volume_raw\":{:.6g},\"rapport_raw\":{:.6g}}}",
-                                     person.volume.raw, person.rapport.raw)});
+                         person.volume.raw, person.rapport.raw});
     }
     saved = store.SaveScores(records);
   });

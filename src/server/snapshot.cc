@@ -53,8 +53,7 @@ Result<std::shared_ptr<const Snapshot>> Snapshot::Build(store::Store& store, con
   records.reserve(snapshot->run_.people.size());
   for (const score::PersonScore& person : snapshot->run_.people) {
     records.push_back({as_of, person.id, person.volume_score, person.rapport_score,
-                       fmt::format("{{\"volume_raw\":{:.6g},\"rapport_raw\":{:.6g}}}",
-                                   person.volume.raw, person.rapport.raw)});
+                       person.volume.raw, person.rapport.raw});
   }
   RAPPORT_RETURN_IF_ERROR(store.SaveScores(records));
   snapshot->seconds_to_build_ =

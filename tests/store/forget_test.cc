@@ -98,7 +98,8 @@ class ForgetStoreTest : public ::testing::Test {
       const score::ScoreRun run = score::ScoreEvents(*log, DefaultConfig(), as_of);
       std::vector<ScoreRecord> records;
       for (const score::PersonScore& person : run.people) {
-        records.push_back({as_of, person.id, person.volume_score, person.rapport_score, "{}"});
+        records.push_back({as_of, person.id, person.volume_score, person.rapport_score,
+                           person.volume.raw, person.rapport.raw});
       }
       ASSERT_TRUE(store_->SaveScores(records).ok());
     }

@@ -65,7 +65,8 @@ TEST(StoreMigrationTest, VersionOneDatabaseGainsIdentityColumns) {
 }
 
 // A store of schema version 2 or 3 (the events table as `events_table`, then `extra_sql`) with
-// three people, two events and their three targets.
+// three people, two events and their three targets, and two score runs keyed by person first
+// with the raw scores in a JSON text (one of them not JSON).
 void WriteOldStore(const std::string& path, const char* version, const std::string& events_table,
                    const std::string& extra_sql) {
   std::filesystem::remove(path);
@@ -94,21 +95,41 @@ void WriteOldStore(const std::string& path, const char* version, const std::stri
       "INSERT INTO events VALUES (1, 1000, 'sms', 'message', 1, 1, 0, NULL, 1, "
       "'sms', 'a', 'hello'), (2, 2000, 'email', 'email', 2, 1, 0, 2.5, 1, "
       "'email', 'b', NULL);"
-      "INSERT INTO event_targets VALUES (1, 2), (1, 3), (2, 1);{}",
+      "INSERT INTO event_targets VALUES (1, 2), (1, 3), (2, 1);"
+      "CREATE TABLE scores(as_of REAL NOT NULL, person_id INTEGER NOT NULL REFERENCES "
+      "people(id) ON DELETE CASCADE, volume_score REAL NOT NULL, rapport_score REAL NOT NULL, "
+      "components TEXT NOT NULL, PRIMARY KEY(person_id, as_of));"
+      "INSERT INTO scores VALUES (2000, 1, 30, 40, '{{\"volume_raw\":0.5,\"rapport_raw\":1.5}}'), "
+      "(1000, 1, 10, 20, '{{}}'), (2000, 2, 50, 60, 'not json');{}",
       version, events_table, extra_sql);
   ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
   sqlite3_close(db);
 }
 
-// Opens the old store at `path` (the upgrade announces itself), checks that the dedupe key still
-// refuses a repeat of an old event and takes a new one, and that every row and target stayed.
-void ExpectUpgradedToVersionFour(const std::string& path) {
+// Opens the old store at `path` (the upgrades announce themselves), checks that the dedupe key
+// still refuses a repeat of an old event and takes a new one, that every row and target stayed,
+// and that the scores moved to the table keyed by date first with their raw scores.
+void ExpectUpgradedToVersionFive(const std::string& path) {
   {
     std::vector<std::string> notices;
     Result<std::unique_ptr<Store>> store =
         Store::Open(path, [&](const std::string& notice) { notices.push_back(notice); });
     ASSERT_TRUE(store.ok()) << store.status().message();
-    EXPECT_THAT(notices, ElementsAre(HasSubstr("events table (2 event(s)) is rewritten once")));
+    EXPECT_THAT(notices, ElementsAre(HasSubstr("events table (2 event(s)) is rewritten once"),
+                                     HasSubstr("schema version 5: its scores table")));
+    Result<std::vector<ScoreRecord>> ann = (*store)->ScoreHistory(1);
+    ASSERT_TRUE(ann.ok()) << ann.status().message();
+    ASSERT_EQ(ann->size(), 2u);
+    EXPECT_EQ((*ann)[0].as_of, 1000);
+    EXPECT_FALSE((*ann)[0].volume_raw.has_value());
+    EXPECT_EQ((*ann)[1].volume_score, 30);
+    EXPECT_EQ((*ann)[1].volume_raw, 0.5);
+    EXPECT_EQ((*ann)[1].rapport_raw, 1.5);
+    Result<std::vector<ScoreRecord>> bob = (*store)->ScoreHistory(2);
+    ASSERT_TRUE(bob.ok()) << bob.status().message();
+    ASSERT_EQ(bob->size(), 1u);
+    EXPECT_EQ((*bob)[0].rapport_score, 60);
+    EXPECT_FALSE((*bob)[0].rapport_raw.has_value());
     Result<EventLog> log = (*store)->LoadEventLog(std::numeric_limits<double>::infinity());
     ASSERT_TRUE(log.ok()) << log.status().message();
     EXPECT_EQ(log->event_count(), 2u);
@@ -145,7 +166,9 @@ void ExpectUpgradedToVersionFour(const std::string& path) {
     sqlite3_finalize(statement);
     return out;
   };
-  EXPECT_EQ(text_of("SELECT value FROM meta WHERE key = 'schema_version'"), "4");
+  EXPECT_EQ(text_of("SELECT value FROM meta WHERE key = 'schema_version'"), "5");
+  EXPECT_THAT(text_of("SELECT sql FROM sqlite_master WHERE name = 'scores'"),
+              HasSubstr("PRIMARY KEY(as_of, person_id)) WITHOUT ROWID"));
   EXPECT_EQ(text_of("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' "
                     "ORDER BY name"),
             "events_actor,events_key,events_time");
@@ -166,7 +189,7 @@ void ExpectUpgradedToVersionFour(const std::string& path) {
 TEST(StoreMigrationTest, VersionTwoEventsTableLosesItsConstraintAndKeepsItsRows) {
   const std::string path = ::testing::TempDir() + "/rapport_v2.db";
   WriteOldStore(path, "2", ", UNIQUE(source, native_id)", "");
-  ExpectUpgradedToVersionFour(path);
+  ExpectUpgradedToVersionFive(path);
 }
 
 // Version 3 kept the dedupe key as a unique index on the texts. Opening such a store adds and
@@ -176,7 +199,7 @@ TEST(StoreMigrationTest, VersionThreeEventsGainTheHashOfTheirKey) {
   WriteOldStore(path, "3", "",
                 "CREATE UNIQUE INDEX events_native ON events(source, native_id);"
                 "CREATE INDEX events_actor ON events(actor);");
-  ExpectUpgradedToVersionFour(path);
+  ExpectUpgradedToVersionFive(path);
 }
 
 }  // namespace

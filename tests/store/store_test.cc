@@ -334,11 +334,11 @@ TEST_F(StoreDatabaseTest, ScoresRoundTripInTimeOrder) {
   InsertAll({MakeEvent(100, "ann", {"bob"}, "1")});
   const int64_t ann = PersonId("ann"), bob = PersonId("bob");
   ASSERT_TRUE(store_
-                  ->SaveScores({{2000, ann, 40.5, 55.25, R"({"depth":1})"},
-                                {1000, ann, 30, 50, "{}"},
-                                {1000, bob, 10, 20, "{}"}})
+                  ->SaveScores({{2000, ann, 40.5, 55.25, 1.5, 2.5},
+                                {1000, ann, 30, 50, std::nullopt, std::nullopt},
+                                {1000, bob, 10, 20, 0.5, 0.75}})
                   .ok());
-  ASSERT_TRUE(store_->SaveScores({{2000, ann, 41, 56, R"({"depth":2})"}}).ok());  // replaces
+  ASSERT_TRUE(store_->SaveScores({{2000, ann, 41, 56, 1.75, 2.75}}).ok());  // replaces
 
   Result<std::vector<ScoreRecord>> history = store_->ScoreHistory(ann);
   ASSERT_TRUE(history.ok()) << history.status().ToString();
@@ -347,16 +347,44 @@ TEST_F(StoreDatabaseTest, ScoresRoundTripInTimeOrder) {
   EXPECT_EQ((*history)[0].person_id, ann);
   EXPECT_EQ((*history)[0].volume_score, 30);
   EXPECT_EQ((*history)[0].rapport_score, 50);
-  EXPECT_EQ((*history)[0].components_json, "{}");
+  EXPECT_FALSE((*history)[0].volume_raw.has_value());
+  EXPECT_FALSE((*history)[0].rapport_raw.has_value());
   EXPECT_EQ((*history)[1].as_of, 2000);
   EXPECT_EQ((*history)[1].volume_score, 41);
   EXPECT_EQ((*history)[1].rapport_score, 56);
-  EXPECT_EQ((*history)[1].components_json, R"({"depth":2})");
+  EXPECT_EQ((*history)[1].volume_raw, 1.75);
+  EXPECT_EQ((*history)[1].rapport_raw, 2.75);
 
   Result<std::vector<ScoreRecord>> other = store_->ScoreHistory(bob);
   ASSERT_TRUE(other.ok());
   ASSERT_EQ(other->size(), 1u);
   EXPECT_EQ((*other)[0].volume_score, 10);
+  EXPECT_EQ((*other)[0].rapport_raw, 0.75);
+}
+
+// Scores are derived: merging two people drops the score runs of the one who joins, and keeps
+// the other's.
+TEST_F(StoreDatabaseTest, MergingDropsTheScoresOfThePersonWhoJoins) {
+  InsertAll({MakeEvent(100, "ann", {"bob"}, "1"), MakeEvent(200, "cat", {"ann"}, "2")});
+  const int64_t ann = PersonId("ann"), bob = PersonId("bob"), cat = PersonId("cat");
+  for (const double as_of : {1000.0, 2000.0, 3000.0}) {
+    ASSERT_TRUE(store_
+                    ->SaveScores({{as_of, ann, 1, 2, 0.1, 0.2},
+                                  {as_of, bob, 3, 4, 0.3, 0.4},
+                                  {as_of, cat, 5, 6, 0.5, 0.6}})
+                    .ok());
+  }
+  ASSERT_TRUE(store_->MergePeople(ann, bob, "same person").ok());
+  Result<std::vector<ScoreRecord>> of_bob = store_->ScoreHistory(bob);
+  ASSERT_TRUE(of_bob.ok()) << of_bob.status().ToString();
+  EXPECT_TRUE(of_bob->empty());
+  for (const int64_t kept : {ann, cat}) {
+    Result<std::vector<ScoreRecord>> history = store_->ScoreHistory(kept);
+    ASSERT_TRUE(history.ok()) << history.status().ToString();
+    ASSERT_EQ(history->size(), 3u) << kept;
+    EXPECT_EQ((*history)[2].as_of, 3000);
+    EXPECT_EQ((*history)[2].person_id, kept);
+  }
 }
 
 // Many scores are recorded without a check per row that the person exists; one that does not
@@ -366,7 +394,7 @@ TEST_F(StoreDatabaseTest, ManyScoresOfSomeoneWhoDoesNotExistAreRefused) {
   const int64_t hub = PersonId("hub");
   std::vector<ScoreRecord> records;
   for (int i = 0; i < people; ++i) {
-    records.push_back({1000, PersonId("p" + std::to_string(i)), 1.0 * i, 2.0 * i, "{}"});
+    records.push_back({1000, PersonId("p" + std::to_string(i)), 1.0 * i, 2.0 * i, 0.1, 0.2});
   }
   for (const int64_t missing : {int64_t{0}, hub + 1000}) {  // before the first, after the last
     std::vector<ScoreRecord> with_missing = records;
@@ -387,7 +415,7 @@ TEST_F(StoreDatabaseTest, ManyScoresOfSomeoneWhoDoesNotExistAreRefused) {
   ASSERT_TRUE(history.ok()) << history.status().ToString();
   EXPECT_EQ(history->size(), 1u);
   // The checks are on again: one score of no one is refused.
-  EXPECT_FALSE(store_->SaveScores({{2000, hub + 1000, 1, 1, "{}"}}).ok());
+  EXPECT_FALSE(store_->SaveScores({{2000, hub + 1000, 1, 1, 0.1, 0.2}}).ok());
 }
 
 // Enough people for several statements of many rows, and a tail: every record is kept, and a
@@ -397,9 +425,9 @@ TEST_F(StoreDatabaseTest, ManyScoresRoundTrip) {
   std::vector<ScoreRecord> first, second;
   for (int i = 0; i < people; ++i) {
     const int64_t id = PersonId("p" + std::to_string(i));
-    first.push_back({1000, id, 1.0 * i, 2.0 * i, "{\"run\":1}"});
-    second.push_back({1000, id, 3.0 * i, 4.0 * i, "{\"run\":2}"});
-    first.push_back({500, id, 0.5 * i, 0.25 * i, "{}"});
+    first.push_back({1000, id, 1.0 * i, 2.0 * i, 1, 1});
+    second.push_back({1000, id, 3.0 * i, 4.0 * i, 2, 2});
+    first.push_back({500, id, 0.5 * i, 0.25 * i, 0.5, 0.5});
   }
   ASSERT_TRUE(store_->SaveScores(first).ok());
   ASSERT_TRUE(store_->SaveScores(second).ok());
@@ -412,7 +440,7 @@ TEST_F(StoreDatabaseTest, ManyScoresRoundTrip) {
     EXPECT_EQ((*history)[0].rapport_score, 0.25 * i);
     EXPECT_EQ((*history)[1].volume_score, 3.0 * i);
     EXPECT_EQ((*history)[1].rapport_score, 4.0 * i);
-    EXPECT_EQ((*history)[1].components_json, "{\"run\":2}");
+    EXPECT_EQ((*history)[1].volume_raw, 2);
   }
 }
 

@@ -46,7 +46,10 @@ struct ScoreRecord {
   int64_t person_id = 0;
   double volume_score = 0;
   double rapport_score = 0;
-  std::string components_json;
+  // The raw scores before the 1-100 curve; nullopt in rows recorded before schema version 5
+  // that did not give them.
+  std::optional<double> volume_raw;
+  std::optional<double> rapport_raw;
 };
 
 // What ForgetPerson deleted (or, counting only, would delete), row counts per table, and what it
@@ -257,6 +260,11 @@ class Store {
   Status VacuumAndTruncateLog();
   // Brings an older schema up to date.
   Status Migrate(const std::function<void(const std::string&)>& on_notice);
+  // The two steps of Migrate that rebuild a table: events (to version 4), scores (to 5).
+  Status UpgradeEventsTable(const std::function<void(const std::string&)>& on_notice);
+  Status UpgradeScoresTable(const std::function<void(const std::string&)>& on_notice);
+  // The text that created a table; empty when there is none.
+  Result<std::string> TableSql(std::string_view table) const;
   Result<int64_t> IdentityId(std::string_view value);
   // The same, given the hash of `value` in the cache of identities.
   Result<int64_t> IdentityId(std::string_view value, uint64_t value_hash);
