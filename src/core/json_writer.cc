@@ -4,6 +4,8 @@
 
 #include <cmath>
 
+#include "rapport/core/text.h"
+
 namespace rapport {
 
 std::string JsonQuote(std::string_view text) {
@@ -105,7 +107,7 @@ JsonWriter& JsonWriter::Number(double value) {
   } else if (value == std::floor(value) && std::fabs(value) < 1e15) {
     out_ += fmt::format("{}", static_cast<int64_t>(value));
   } else {
-    out_ += fmt::format("{:.6g}", value);
+    AppendNumber(out_, value, 6, NumberStyle::kGeneral);
   }
   return *this;
 }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "rapport/core/json_writer.h"
+#include "rapport/core/text.h"
 #include "rapport/core/time.h"
 #include "rapport/ingest/line_reader.h"
 #include "rapport/report/output.h"
@@ -120,7 +121,9 @@ std::vector<Field> FieldsOf(const score::ScoreRun& run, const ExportedTie& tie) 
 std::string FormatNumber(double value) {
   if (std::isnan(value)) return "NaN";
   if (std::isinf(value)) return value > 0 ? "Infinity" : "-Infinity";
-  return fmt::format("{:.6g}", value);
+  std::string out;
+  AppendNumber(out, value, 6, NumberStyle::kGeneral);
+  return out;
 }
 
 std::string FormatValue(const Field& field) {

@@ -169,13 +169,24 @@ std::string RenderScores(const score::ScoreRun& run, OutputFormat format, int to
       const size_t end = std::min(count, static_cast<size_t>(block + 1) * kBlockRows);
       for (size_t i = static_cast<size_t>(block) * kBlockRows; i < end; ++i) {
         const score::PersonScore& p = run.people[i];
-        AppendFormat(text,
-                     "{},{},{:.2f},{:.2f},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},"
-                     "{:.6g},{},{:.6g},{:.6g},{}\n",
-                     p.id, CsvField(p.name), p.volume_score, p.rapport_score, p.volume.activity,
-                     p.volume.amplification, p.volume.engagers, p.volume.mentions, p.volume.raw,
-                     p.rapport.standing, p.rapport.propagation, p.rapport.depth,
-                     p.rapport.strong_ties, p.rapport.breadth, p.rapport.raw, p.ties);
+        // "{:.2f}" for the scores, "{:.6g}" for the components, in AppendNumber's faster way.
+        AppendFormat(text, "{},{}", p.id, CsvField(p.name));
+        for (const double score : {p.volume_score, p.rapport_score}) {
+          text += ',';
+          AppendNumber(text, score, 2, NumberStyle::kFixed);
+        }
+        for (const double component :
+             {p.volume.activity, p.volume.amplification, p.volume.engagers, p.volume.mentions,
+              p.volume.raw, p.rapport.standing, p.rapport.propagation, p.rapport.depth}) {
+          text += ',';
+          AppendNumber(text, component, 6, NumberStyle::kGeneral);
+        }
+        AppendFormat(text, ",{}", p.rapport.strong_ties);
+        for (const double component : {p.rapport.breadth, p.rapport.raw}) {
+          text += ',';
+          AppendNumber(text, component, 6, NumberStyle::kGeneral);
+        }
+        AppendFormat(text, ",{}\n", p.ties);
       }
     }
     size_t bytes = out.size();
@@ -242,7 +253,8 @@ std::string RenderTies(const score::ScoreRun& run, std::optional<PersonIndex> pe
                          ChannelList(record.channel_mask), FormatTime(record.first),
                          FormatTime(record.last), record.count[dir], record.count[1 - dir]);
       for (int f = 0; f < kFeatureCount; ++f) {
-        out += fmt::format(",{:.6g}", run.ties.features[row.pair][f]);
+        out += ',';
+        AppendNumber(out, run.ties.features[row.pair][f], 6, NumberStyle::kGeneral);
       }
       out += "\n";
     }
