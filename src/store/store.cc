@@ -31,6 +31,9 @@
 namespace rapport::store {
 namespace {
 
+// The schema this build writes (meta key schema_version); Migrate brings older ones up to it.
+constexpr int64_t kSchemaVersion = 5;
+
 // The events table, created under a name given by the caller (the migration from version 2
 // builds it beside the old one). Its dedupe key is (source, native_id); native_key is a 64-bit
 // hash of the two (NativeKey, in SQL rapport_native_key), and the index events_key on it finds
@@ -125,7 +128,7 @@ CREATE TABLE IF NOT EXISTS score_checkpoint(
   identities_digest INTEGER NOT NULL,
   file_nonce INTEGER NOT NULL,
   file_checksum INTEGER NOT NULL);
-INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '5');
+INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '{}');
 )sql";
 
 // The connection's settings: a page cache of 256 MiB, temporary tables and sorts in memory.
@@ -296,7 +299,7 @@ Result<std::unique_ptr<Store>> Store::Open(
                   kUsualSettings)
           .c_str());
   if (status.ok()) status = store->Exec(fmt::format(kEventsTable, "events").c_str());
-  if (status.ok()) status = store->Exec(kSchema);
+  if (status.ok()) status = store->Exec(fmt::format(kSchema, kSchemaVersion).c_str());
   if (status.ok()) status = store->Exec(fmt::format(kScoresTable, "scores").c_str());
   if (!status.ok()) {
     return status.WithContext(fmt::format(
@@ -331,14 +334,27 @@ Result<std::unique_ptr<Store>> Store::Open(
 }
 
 Status Store::Migrate(const std::function<void(const std::string&)>& on_notice) {
+  // A store a newer build wrote may hold tables this one would misread or break: refused.
+  RAPPORT_ASSIGN_OR_RETURN(
+      Statement version,
+      Statement::Prepare(db_, "SELECT value FROM meta WHERE key = 'schema_version'"));
+  RAPPORT_ASSIGN_OR_RETURN(bool row, version.Step());
+  const int64_t stored_version = row ? version.Int(0) : 0;
+  version.Reset();  // a statement left open would lock the tables the upgrades change
+  if (stored_version > kSchemaVersion) {
+    return InvalidArgument(fmt::format(
+        "{} was written by a newer rapport (schema version {}; this one knows up to {}): open it "
+        "with that version, or give another store with --db",
+        path_, stored_version, kSchemaVersion));
+  }
   // Version 1 databases lack the identity kind and display name columns.
   RAPPORT_ASSIGN_OR_RETURN(
       Statement columns, Statement::Prepare(db_,
                                             "SELECT count(*) FROM pragma_table_info('identities') "
                                             "WHERE name = 'kind'"));
-  RAPPORT_ASSIGN_OR_RETURN(bool row, columns.Step());
+  RAPPORT_ASSIGN_OR_RETURN(row, columns.Step());
   const bool lacks_kind = row && columns.Int(0) == 0;
-  columns.Reset();  // a statement left open would lock the tables the upgrades change
+  columns.Reset();
   if (lacks_kind) {
     RAPPORT_RETURN_IF_ERROR(
         Exec("ALTER TABLE identities ADD COLUMN kind TEXT NOT NULL DEFAULT 'other'; "
@@ -348,14 +364,11 @@ Status Store::Migrate(const std::function<void(const std::string&)>& on_notice) 
   RAPPORT_RETURN_IF_ERROR(UpgradeEventsTable(on_notice));
   RAPPORT_RETURN_IF_ERROR(UpgradeScoresTable(on_notice));
   // An older store without a scores table got one as version 5 has it (kScoresTable, in Open):
-  // only the version is left to record.
-  RAPPORT_ASSIGN_OR_RETURN(
-      Statement version,
-      Statement::Prepare(db_, "SELECT value FROM meta WHERE key = 'schema_version'"));
-  RAPPORT_ASSIGN_OR_RETURN(row, version.Step());
-  if (row && version.Text(0) == "5") return Status::Ok();
-  version.Reset();
-  return Exec("UPDATE meta SET value = '5' WHERE key = 'schema_version'");
+  // the version may be left to record.
+  if (stored_version == kSchemaVersion) return Status::Ok();
+  return Exec(
+      fmt::format("UPDATE meta SET value = '{}' WHERE key = 'schema_version'", kSchemaVersion)
+          .c_str());
 }
 
 // The text that created a table; empty when there is none.

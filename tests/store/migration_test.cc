@@ -202,5 +202,38 @@ TEST(StoreMigrationTest, VersionThreeEventsGainTheHashOfTheirKey) {
   ExpectUpgradedToVersionFive(path);
 }
 
+// A store written by a newer build may hold tables this one would misread: it is refused, with
+// a message that says why and what to do, and left as it was.
+TEST(StoreMigrationTest, StoreOfANewerVersionIsRefusedAndLeftAlone) {
+  const std::string path = ::testing::TempDir() + "/rapport_newer.db";
+  std::filesystem::remove(path);
+  {
+    Result<std::unique_ptr<Store>> store = Store::Open(path);
+    ASSERT_TRUE(store.ok()) << store.status().message();
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "UPDATE meta SET value = '99' WHERE key = 'schema_version';"
+                         "CREATE TABLE from_the_future(x);",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+
+  Result<std::unique_ptr<Store>> store = Store::Open(path);
+  ASSERT_FALSE(store.ok());
+  EXPECT_THAT(store.status().message(), HasSubstr("newer rapport (schema version 99"));
+  EXPECT_THAT(store.status().message(), HasSubstr("--db"));
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* statement = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'schema_version'", -1,
+                               &statement, nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(statement), SQLITE_ROW);
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(statement, 0)), "99");
+  sqlite3_finalize(statement);
+  sqlite3_close(db);
+}
+
 }  // namespace
 }  // namespace rapport::store
