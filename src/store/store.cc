@@ -19,7 +19,6 @@
 #include <numeric>
 #include <random>
 #include <thread>
-#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 
@@ -810,14 +809,12 @@ Result<EventLog> Store::LoadEventLog(double as_of, double after) const {
   // index.
   const bool newest_only = std::isfinite(after);
   EventLog log;
-  std::unordered_map<int64_t, PersonIndex> person_index;
   {
     RAPPORT_ASSIGN_OR_RETURN(Statement people,
                              Statement::Prepare(db_, "SELECT id, name FROM people ORDER BY id"));
     while (true) {
       RAPPORT_ASSIGN_OR_RETURN(bool row, people.Step());
       if (!row) break;
-      person_index.emplace(people.Int(0), static_cast<PersonIndex>(log.person_id.size()));
       log.person_id.push_back(people.Int(0));
       log.person_name.push_back(people.Text(1));
     }
@@ -833,7 +830,14 @@ Result<EventLog> Store::LoadEventLog(double as_of, double after) const {
       if (!row) break;
       const auto id = static_cast<size_t>(identities.Int(0));
       if (id >= person_of_identity.size()) person_of_identity.resize(id + 1, kNoPerson);
-      person_of_identity[id] = person_index.at(identities.Int(1));
+      // The person's index: their place among the ids, in order (no map of 200,000 entries).
+      const int64_t person = identities.Int(1);
+      const auto at = std::lower_bound(log.person_id.begin(), log.person_id.end(), person);
+      if (at == log.person_id.end() || *at != person) {
+        return DataLoss(
+            fmt::format("identity {} belongs to person {}, who does not exist", id, person));
+      }
+      person_of_identity[id] = static_cast<PersonIndex>(at - log.person_id.begin());
     }
   }
   // kNoPerson for an identity that does not exist (a Result per row costs more than the row).

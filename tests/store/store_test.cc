@@ -362,6 +362,28 @@ TEST_F(StoreDatabaseTest, ScoresRoundTripInTimeOrder) {
   EXPECT_EQ((*other)[0].rapport_raw, 0.75);
 }
 
+// A damaged store, where an identity's person row is gone (written with foreign keys off), loads
+// as an error that names them, not as a crash.
+TEST_F(StoreDatabaseTest, AnIdentityOfAMissingPersonIsReportedWhenLoading) {
+  InsertAll({MakeEvent(100, "ann", {"bob"}, "1")});
+  const int64_t bob = PersonId("bob");
+  store_.reset();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(db_path_.c_str(), &db), SQLITE_OK);
+  const std::string damage =
+      "PRAGMA foreign_keys=OFF; DELETE FROM people WHERE id = " + std::to_string(bob) + ";";
+  ASSERT_EQ(sqlite3_exec(db, damage.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  Result<std::unique_ptr<Store>> opened = Store::Open(db_path_);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  store_ = std::move(opened).value();
+
+  Result<EventLog> log = store_->LoadEventLog(std::numeric_limits<double>::infinity());
+  ASSERT_FALSE(log.ok());
+  EXPECT_THAT(log.status().message(),
+              HasSubstr("belongs to person " + std::to_string(bob) + ", who does not exist"));
+}
+
 // Scores are derived: merging two people drops the score runs of the one who joins, and keeps
 // the other's.
 TEST_F(StoreDatabaseTest, MergingDropsTheScoresOfThePersonWhoJoins) {
