@@ -338,13 +338,13 @@ std::vector<graph::PairRecord> FoldPairs(std::vector<ContactMessage> contacts, d
     if (a.facts.time != b.facts.time) return a.facts.time < b.facts.time;
     return a.order < b.order;
   });
-  const graph::Decay decay = score::DecayOf(config.tie);
+  const graph::PairFolder::Rates rates(score::DecayOf(config.tie), as_of);
   const double window_start = as_of - config.volume.window_days * kSecondsPerDay;
   const double volume_rate = std::log(2.0) / (config.volume.half_life_days * kSecondsPerDay);
   std::vector<graph::PairRecord> pairs;
   for (size_t begin = 0; begin < contacts.size();) {
     const PersonIndex u = contacts[begin].u, v = contacts[begin].v;
-    graph::PairFolder folder(decay, as_of, u, v);
+    graph::PairFolder folder(rates, u, v);
     double latest[2] = {-1, -1};  // time of the latest engagement each way, in the window
     size_t end = begin;
     for (; end < contacts.size() && contacts[end].u == u && contacts[end].v == v; ++end) {

@@ -37,11 +37,19 @@ ContactFacts ContactOf(const EventLog& log, const EffortConfig& effort, size_t e
   return facts;
 }
 
-PairFolder::PairFolder(const Decay& decay, double as_of, PersonIndex u, PersonIndex v)
-    : as_of_(as_of),
-      decay_rate_(std::log(2.0) / (decay.half_life_days * kSecondsPerDay)),
-      recent_decay_rate_(std::log(2.0) / (decay.recent_half_life_days * kSecondsPerDay)),
-      hold_start_(as_of - decay.recent_hold_days * kSecondsPerDay) {
+// In the order of the members: each factor uses the rates and dates before it.
+PairFolder::Rates::Rates(const Decay& decay, double date, double resume_anchor, double pause_anchor)
+    : as_of(date),
+      decay_rate(std::log(2.0) / (decay.half_life_days * kSecondsPerDay)),
+      recent_decay_rate(std::log(2.0) / (decay.recent_half_life_days * kSecondsPerDay)),
+      hold_start(as_of - decay.recent_hold_days * kSecondsPerDay),
+      hold_carry(std::exp(recent_decay_rate * (as_of - hold_start))),
+      resume_decayed(std::exp(-decay_rate * (as_of - resume_anchor))),
+      resume_recent(std::exp(-recent_decay_rate * (as_of - resume_anchor))),
+      pause_decayed(std::exp(decay_rate * (as_of - pause_anchor))),
+      pause_recent(std::exp(recent_decay_rate * (as_of - pause_anchor))) {}
+
+PairFolder::PairFolder(const Rates& rates, PersonIndex u, PersonIndex v) : rates_(rates) {
   record_.u = u;
   record_.v = v;
 }
@@ -52,7 +60,7 @@ void PairFolder::Add(const ContactFacts& c) {
     record.first = c.time;
     empty_ = false;
   }
-  const double decay_factor = std::exp(-decay_rate_ * (as_of_ - c.time));
+  const double decay_factor = std::exp(-rates_.decay_rate * (rates_.as_of - c.time));
   const int direction = c.from_u ? 0 : 1;
   record.count[direction] += 1;
   record.last = c.time;
@@ -62,9 +70,9 @@ void PairFolder::Add(const ContactFacts& c) {
   } else {
     record.effort[direction] += c.per_target * decay_factor;
     record.raw_effort[direction] += c.per_target;
-    const double recent_decay = std::exp(-recent_decay_rate_ * (as_of_ - c.time));
+    const double recent_decay = std::exp(-rates_.recent_decay_rate * (rates_.as_of - c.time));
     recent_sum_ += c.per_target * recent_decay;
-    if (c.time < hold_start_) {
+    if (c.time < rates_.hold_start) {
       recent_before_hold_ = recent_sum_;
     } else {
       // R just after this contact, undecayed back to its own time.
@@ -92,15 +100,14 @@ void PairFolder::Add(const ContactFacts& c) {
   if (before < kActiveWeekEffort && week_effort_ >= kActiveWeekEffort) ++record.active_weeks;
 }
 
-PairFolder PairFolder::Resume(const PairState& state, const Decay& decay, double anchor,
-                              double as_of) {
-  PairFolder folder(decay, as_of, state.record.u, state.record.v);
+PairFolder PairFolder::Resume(const PairState& state, const Rates& rates) {
+  PairFolder folder(rates, state.record.u, state.record.v);
   folder.record_ = state.record;
-  folder.ScaleDecayedSums(std::exp(-folder.decay_rate_ * (as_of - anchor)));
+  folder.ScaleDecayedSums(rates.resume_decayed);
   folder.record_.recent_effort = 0;
   // Every earlier contact is before the hold window: R at its start comes from them and the
   // contacts added before it.
-  folder.recent_sum_ = state.recent_sum * std::exp(-folder.recent_decay_rate_ * (as_of - anchor));
+  folder.recent_sum_ = state.recent_sum * rates.resume_recent;
   folder.recent_before_hold_ = folder.recent_sum_;
   folder.empty_ = false;
   folder.last_day_ = state.last_day;
@@ -109,13 +116,13 @@ PairFolder PairFolder::Resume(const PairState& state, const Decay& decay, double
   return folder;
 }
 
-PairState PairFolder::PauseAt(double anchor) const {
+PairState PairFolder::Pause() const {
   PairFolder paused = *this;
-  paused.ScaleDecayedSums(std::exp(decay_rate_ * (as_of_ - anchor)));
+  paused.ScaleDecayedSums(rates_.pause_decayed);
   PairState state;
   state.record = paused.record_;
   state.record.recent_effort = 0;
-  state.recent_sum = recent_sum_ * std::exp(recent_decay_rate_ * (as_of_ - anchor));
+  state.recent_sum = recent_sum_ * rates_.pause_recent;
   state.last_day = last_day_;
   state.last_week = last_week_;
   state.week_effort = week_effort_;
@@ -132,9 +139,7 @@ void PairFolder::ScaleDecayedSums(double factor) {
 
 PairRecord PairFolder::Finish() {
   // R at the start of the hold window, when the contacts before it outweigh those in it.
-  record_.recent_effort =
-      std::max(record_.recent_effort,
-               recent_before_hold_ * std::exp(recent_decay_rate_ * (as_of_ - hold_start_)));
+  record_.recent_effort = std::max(record_.recent_effort, recent_before_hold_ * rates_.hold_carry);
   return record_;
 }
 
@@ -511,6 +516,7 @@ Result<PairTable> PairAggregator::FinishSpilled() {
   std::vector<MappedRecords> folded(partitions_.size());
   std::vector<Status> read(partitions_.size());
   const uint64_t v_mask = (uint64_t{1} << person_bits_) - 1;
+  const PairFolder::Rates rates(decay_, as_of_);
 #pragma omp parallel
   {
     std::vector<PackedContact> read_back, scratch;
@@ -534,7 +540,7 @@ Result<PairTable> PairAggregator::FinishSpilled() {
         while (end < contacts.size() && contacts[end].key == contacts[begin].key) ++end;
         const std::span group(contacts.data() + begin, end - begin);
         SortByTime(group);
-        PairFolder folder(decay_, as_of_, static_cast<PersonIndex>(group[0].key >> person_bits_),
+        PairFolder folder(rates, static_cast<PersonIndex>(group[0].key >> person_bits_),
                           static_cast<PersonIndex>(group[0].key & v_mask));
         for (const PackedContact& contact : group) folder.Add(Unpack(contact));
         folded[p].PushBack(folder.Finish());
@@ -592,6 +598,10 @@ PairTable PairAggregator::FinishInMemory(IncrementalFold incremental) {
   };
   const std::span<const PairState> resumed =
       incremental.resume != nullptr ? incremental.resume->pairs : std::span<const PairState>();
+  constexpr double kNotGiven = std::numeric_limits<double>::quiet_NaN();
+  const PairFolder::Rates rates(
+      decay_, as_of_, incremental.resume != nullptr ? incremental.resume->anchor : kNotGiven,
+      incremental.pause != nullptr ? incremental.pause->anchor : kNotGiven);
   size_t resumed_end = 0;
   std::vector<size_t> group_start;
   std::vector<Pair> pairs;
@@ -638,14 +648,14 @@ PairTable PairAggregator::FinishInMemory(IncrementalFold incremental) {
       SortByTime({begin, end});
       PairFolder folder =
           pair.state != kNone
-              ? PairFolder::Resume(resumed[pair.state], decay_, incremental.resume->anchor, as_of_)
-              : PairFolder(decay_, as_of_, static_cast<PersonIndex>(begin->key >> person_bits_),
+              ? PairFolder::Resume(resumed[pair.state], rates)
+              : PairFolder(rates, static_cast<PersonIndex>(begin->key >> person_bits_),
                            static_cast<PersonIndex>(begin->key & v_mask));
       bool pause_pending = incremental.pause != nullptr;
       const auto pause = [&] {
         if (!folder.empty()) {
           const size_t at = first_pair + static_cast<size_t>(i);
-          incremental.pause->pairs[at] = folder.PauseAt(incremental.pause->anchor);
+          incremental.pause->pairs[at] = folder.Pause();
           is_paused[at] = 1;
         }
         pause_pending = false;

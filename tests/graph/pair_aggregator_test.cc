@@ -94,10 +94,11 @@ PairTable SerialAggregate(const std::vector<TestEvent>& events, size_t people,
   }
   PairTable table;
   table.person_count = people;
+  const PairFolder::Rates rates(decay, kAsOf);
   for (auto& [pair, list] : contacts) {
     std::stable_sort(list.begin(), list.end(),
                      [](const ContactFacts& a, const ContactFacts& b) { return a.time < b.time; });
-    PairFolder folder(decay, kAsOf, pair.first, pair.second);
+    PairFolder folder(rates, pair.first, pair.second);
     for (const ContactFacts& facts : list) folder.Add(facts);
     table.pairs.push_back(folder.Finish());
   }

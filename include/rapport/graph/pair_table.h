@@ -14,6 +14,7 @@
 #endif
 
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <span>
@@ -112,23 +113,38 @@ inline PairCheckpointView ViewOf(const PairCheckpoint& checkpoint) {
 // distributed path).
 class PairFolder {
  public:
-  PairFolder(const Decay& decay, double as_of, PersonIndex u, PersonIndex v);
-  // Continues a fold paused at `anchor`, for contacts after it. The decayed sums are carried from
-  // the anchor to as_of by one factor each, so the result equals folding every contact at once
-  // up to rounding. REQUIRES: anchor <= as_of - recent_hold_days (the hold
-  // window of recent effort starts after the anchor, so the maximum it takes needs no contact
-  // before the anchor).
-  static PairFolder Resume(const PairState& state, const Decay& decay, double anchor, double as_of);
+  // What every fold of one aggregation shares, computed once rather than for each pair: the
+  // rates of decay as of `as_of`, the start of the hold window, and the factors that carry a
+  // fold's sums from `resume_anchor` to as_of (Resume) and from as_of back to `pause_anchor`
+  // (Pause), when those are given (NaN: not given).
+  struct Rates {
+    explicit Rates(const Decay& decay, double as_of,
+                   double resume_anchor = std::numeric_limits<double>::quiet_NaN(),
+                   double pause_anchor = std::numeric_limits<double>::quiet_NaN());
+    double as_of, decay_rate, recent_decay_rate, hold_start;
+    double hold_carry;                     // R from the hold window's start to as_of
+    double resume_decayed, resume_recent;  // the decayed sums and R, from resume_anchor to as_of
+    double pause_decayed, pause_recent;    // the same, from as_of back to pause_anchor
+  };
+
+  PairFolder(const Rates& rates, PersonIndex u, PersonIndex v);
+  // Continues a fold paused at rates' resume anchor, for contacts after it. The decayed sums are
+  // carried from the anchor to as_of by one factor each, so the result equals folding every
+  // contact at once up to rounding. REQUIRES: rates made with a resume anchor, at most as_of -
+  // recent_hold_days (the hold window of recent effort starts after the anchor, so the maximum
+  // it takes needs no contact before the anchor).
+  static PairFolder Resume(const PairState& state, const Rates& rates);
   void Add(const ContactFacts& contact);
   bool empty() const { return empty_; }
-  // The fold so far, paused at `anchor`. REQUIRES: not empty; no contact added after anchor.
-  PairState PauseAt(double anchor) const;
+  // The fold so far, paused at rates' pause anchor. REQUIRES: rates made with a pause anchor;
+  // not empty; no contact added after that anchor.
+  PairState Pause() const;
   PairRecord Finish();
 
  private:
   void ScaleDecayedSums(double factor);
 
-  double as_of_, decay_rate_, recent_decay_rate_, hold_start_;
+  Rates rates_;
   PairRecord record_;
   bool empty_ = true;
   int64_t last_day_ = INT64_MIN, last_week_ = INT64_MIN;
