@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -69,6 +70,10 @@ class Statement {
     sqlite3_bind_null(stmt_, index);
     return *this;
   }
+  // NULL for nullopt.
+  Statement& Bind(int index, std::optional<double> value) {
+    return value ? Bind(index, *value) : BindNull(index);
+  }
 
   // Returns true while a row is available, false when done.
   Result<bool> Step() {
@@ -90,6 +95,9 @@ class Statement {
   int64_t Int(int column) const { return sqlite3_column_int64(stmt_, column); }
   double Double(int column) const { return sqlite3_column_double(stmt_, column); }
   bool IsNull(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+  std::optional<double> OptionalDouble(int column) const {
+    return IsNull(column) ? std::nullopt : std::optional<double>(Double(column));
+  }
   std::string Text(int column) const { return std::string(TextView(column)); }
   // The text without a copy: valid until the next Step, Reset or column call on this column.
   std::string_view TextView(int column) const {

@@ -362,8 +362,8 @@ Status Store::Migrate(const std::function<void(const std::string&)>& on_notice) 
   }
   RAPPORT_RETURN_IF_ERROR(UpgradeEventsTable(on_notice));
   RAPPORT_RETURN_IF_ERROR(UpgradeScoresTable(on_notice));
-  // An older store without a scores table got one as version 5 has it (kScoresTable, in Open):
-  // the version may be left to record.
+  // Every table is as this version has them now (a missing scores table was created as
+  // kScoresTable, in Open): the version is left to record.
   if (stored_version == kSchemaVersion) return Status::Ok();
   return Exec(
       fmt::format("UPDATE meta SET value = '{}' WHERE key = 'schema_version'", kSchemaVersion)
@@ -435,8 +435,7 @@ Status Store::UpgradeScoresTable(const std::function<void(const std::string&)>& 
       "BEGIN IMMEDIATE; {}"
       "INSERT INTO scores_v5 SELECT as_of, person_id, volume_score, rapport_score, {}, {} FROM "
       "scores ORDER BY as_of, person_id; "
-      "DROP TABLE scores; ALTER TABLE scores_v5 RENAME TO scores; "
-      "UPDATE meta SET value = '5' WHERE key = 'schema_version'; COMMIT;",
+      "DROP TABLE scores; ALTER TABLE scores_v5 RENAME TO scores; COMMIT;",
       fmt::format(kScoresTable, "scores_v5"), fmt::format(kRaw, "volume_raw"),
       fmt::format(kRaw, "rapport_raw"));
   Status rebuilt = Exec(upgrade.c_str());
@@ -548,11 +547,7 @@ Status Store::InsertNewEvent(const Event& event, int64_t key) {
       .BindStatic(9, event.source)
       .BindStatic(10, event.native_id)
       .Bind(12, key);
-  if (event.effort) {
-    s.insert_event.Bind(7, *event.effort);
-  } else {
-    s.insert_event.BindNull(7);
-  }
+  s.insert_event.Bind(7, event.effort);
   if (event.text.empty()) {
     s.insert_event.BindNull(11);
   } else {
@@ -1001,8 +996,7 @@ Result<std::optional<double>> Store::LatestEventTime() const {
   RAPPORT_ASSIGN_OR_RETURN(Statement latest,
                            Statement::Prepare(db_, "SELECT max(time) FROM events"));
   RAPPORT_ASSIGN_OR_RETURN(bool row, latest.Step());
-  if (!row || latest.IsNull(0)) return std::optional<double>();
-  return std::optional<double>(latest.Double(0));
+  return row ? latest.OptionalDouble(0) : std::nullopt;
 }
 
 Result<std::vector<Person>> Store::ListPeople() const {
@@ -1110,7 +1104,7 @@ Result<std::vector<StoredEvent>> Store::EventsBetween(int64_t person_a, int64_t 
     e.actor = query.Text(4);
     e.is_private = query.Int(5) != 0;
     e.duration = query.Double(6);
-    if (!query.IsNull(7)) e.effort = query.Double(7);
+    e.effort = query.OptionalDouble(7);
     e.valence = query.Double(8);
     e.source = query.Text(9);
     e.native_id = query.Text(10);
@@ -1142,17 +1136,9 @@ Status Store::SaveScores(const std::vector<ScoreRecord>& records) {
     insert.Bind(first + 1, record.as_of)
         .Bind(first + 2, record.person_id)
         .Bind(first + 3, record.volume_score)
-        .Bind(first + 4, record.rapport_score);
-    if (record.volume_raw) {
-      insert.Bind(first + 5, *record.volume_raw);
-    } else {
-      insert.BindNull(first + 5);
-    }
-    if (record.rapport_raw) {
-      insert.Bind(first + 6, *record.rapport_raw);
-    } else {
-      insert.BindNull(first + 6);
-    }
+        .Bind(first + 4, record.rapport_score)
+        .Bind(first + 5, record.volume_raw)
+        .Bind(first + 6, record.rapport_raw);
   };
   // Ok when every row's person exists: one scan of the people's ids, in order, beside the rows
   // sorted by person. It runs inside the write transaction, so no one can delete a person
@@ -1204,14 +1190,11 @@ Result<std::vector<ScoreRecord>> Store::ScoreHistory(int64_t person_id) const {
                                           kScoresOfPerson)));
   query.Bind(1, person_id);
   std::vector<ScoreRecord> out;
-  const auto optional_double = [&query](int column) {
-    return query.IsNull(column) ? std::nullopt : std::optional<double>(query.Double(column));
-  };
   while (true) {
     RAPPORT_ASSIGN_OR_RETURN(bool row, query.Step());
     if (!row) break;
     out.push_back(ScoreRecord{query.Double(0), query.Int(1), query.Double(2), query.Double(3),
-                              optional_double(4), optional_double(5)});
+                              query.OptionalDouble(4), query.OptionalDouble(5)});
   }
   return out;
 }
