@@ -7,6 +7,13 @@
 #    checkpoint (`score`), each run 3 times from the same copy of the store; medians reported.
 # It checks its answers: every line accepted, the store's event count, the incremental run
 # really incremental, and its scores equal to the full run's (every number within 1e-9).
+# Beside each target it prints what bounds it:
+# - SQLite alone: the sqlite3 shell copies the imported rows (events and targets) into an empty
+#   database with the store's own tables, then builds the store's indexes on them with the
+#   settings of an import (no parsing, no identities): the least any import into this layout
+#   takes on this machine.
+# - The stages of the incremental run that go over every pair and person (`--timings`: tie
+#   strengths to curves, then recording the scores), as a share of the full run.
 #
 #   bench/import.sh [BUILD_DIR] [EVENTS...]      default: build 1000000
 # People = events / 50. Files go to $BENCH_DIR (default: a temporary folder, removed after).
@@ -41,8 +48,34 @@ save() {
 }
 median() { printf '%s\n' "$@" | sort -g | sed -n "$(( ($# + 1) / 2 ))p"; }
 
-echo "| events | import into an empty store | events/s | peak RSS MiB | then 1% more | events/s | score from every event | score incrementally | ratio |"
-echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+# Seconds the sqlite3 shell takes to copy the events and targets of store $1 into an empty
+# database with the same tables, then to build the same indexes with an import's settings
+# (Store::BuildIndexes).
+sqlite_alone() {
+  local source=$1
+  rm -f floor.db floor.db-wal floor.db-shm
+  {
+    echo "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-262144;"
+    sqlite3 "$source" "SELECT sql || ';' FROM sqlite_master WHERE type = 'table' AND name IN ('events', 'event_targets')"
+    echo "ATTACH '$source' AS source;"
+    echo "INSERT INTO events SELECT * FROM source.events;"
+    echo "INSERT INTO event_targets SELECT * FROM source.event_targets;"
+    echo "PRAGMA cache_size=-2048; PRAGMA temp_store=FILE; PRAGMA threads=2;"
+    sqlite3 "$source" "SELECT sql || ';' FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('events', 'event_targets')"
+  } >floor.sql
+  /usr/bin/time -f "%e" -o floor.time sqlite3 floor.db <floor.sql >/dev/null
+  [ "$(sqlite3 floor.db "SELECT count(*) FROM events")" -eq "$(sqlite3 "$source" "SELECT count(*) FROM events")" ] ||
+    { echo "the SQLite-alone copy lost events" >&2; exit 1; }
+  rm -f floor.db floor.db-wal floor.db-shm
+  cat floor.time
+}
+# Seconds of the stages of a `--timings` log that go over every pair and person.
+every_pair_seconds() {
+  awk -F': ' '/^  (tie strengths|influence graph|propagation|depth and breadth|curves and ranking|recording the scores and formatting them):/ { sum += $2 } END { printf "%.2f\n", sum }' "$1"
+}
+
+echo "| events | import into an empty store | events/s | peak RSS MiB | SQLite alone | events/s | then 1% more | events/s | score from every event | score incrementally | ratio | every pair and person, incrementally | share of the full run |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for events in "${sizes[@]}"; do
   extra=$((events / 100))
   # 1% of a 3-year log spans about 11 days: the new events follow the log over that span.
@@ -61,13 +94,15 @@ for events in "${sizes[@]}"; do
   grep -q "accepted $extra + rejected 0" more.out || { cat more.out >&2; exit 1; }
   [ "$stored" -eq $((events + extra)) ] || { echo "store holds $stored events" >&2; exit 1; }
   save appended
-  full_runs=() incremental_runs=()
+  alone_seconds=$(sqlite_alone appended.db)
+  full_runs=() incremental_runs=() every_pair_runs=()
   for _ in 1 2 3; do
     restore appended
     full_runs+=("$(seconds_of full_score "$rapport" --db bench.db score --full --format csv --top 0)")
     restore appended
-    incremental_runs+=("$(seconds_of incremental_score "$rapport" --db bench.db score --format csv --top 0)")
+    incremental_runs+=("$(seconds_of incremental_score "$rapport" --db bench.db score --format csv --top 0 --timings)")
     grep -q "scored incrementally" incremental_score.err || { cat incremental_score.err >&2; exit 1; }
+    every_pair_runs+=("$(every_pair_seconds incremental_score.err)")
   done
   python3 - full_score.out incremental_score.out <<'PY'
 import csv, sys
@@ -82,12 +117,15 @@ for person, row in full.items():
         worst = max(worst, abs(float(value) - float(incremental[person][field])))
 assert worst <= 1e-9, f"incremental scores differ from full scores by {worst}"
 PY
-  python3 - "$events" "$full_seconds" "$full_kib" "$extra" "$more_seconds" \
-    "$(median "${full_runs[@]}")" "$(median "${incremental_runs[@]}")" <<'PY'
+  python3 - "$events" "$full_seconds" "$full_kib" "$alone_seconds" "$extra" "$more_seconds" \
+    "$(median "${full_runs[@]}")" "$(median "${incremental_runs[@]}")" \
+    "$(median "${every_pair_runs[@]}")" <<'PY'
 import sys
-events, seconds, kib, extra, more = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
-full, incremental = float(sys.argv[6]), float(sys.argv[7])
-print(f"| {events:,} | {seconds:.1f} s | {events / seconds:,.0f} | {kib // 1024} | {more:.2f} s | {extra / more:,.0f} "
-      f"| {full:.2f} s | {incremental:.2f} s | {incremental / full:.1%} |")
+events, seconds, kib, alone = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
+extra, more = int(sys.argv[5]), float(sys.argv[6])
+full, incremental, every_pair = float(sys.argv[7]), float(sys.argv[8]), float(sys.argv[9])
+print(f"| {events:,} | {seconds:.1f} s | {events / seconds:,.0f} | {kib // 1024} | {alone:.1f} s | {events / alone:,.0f} "
+      f"| {more:.2f} s | {extra / more:,.0f} | {full:.2f} s | {incremental:.2f} s | {incremental / full:.1%} "
+      f"| {every_pair:.2f} s | {every_pair / full:.1%} |")
 PY
 done
