@@ -1126,12 +1126,21 @@ Status Store::SaveScores(const std::vector<ScoreRecord>& records) {
       Statement::Prepare(db_, std::string(kInsert) + ManyRows("(?,?,?,?,?,?)", kRowsPerInsert)));
   RAPPORT_ASSIGN_OR_RETURN(Statement insert_one,
                            Statement::Prepare(db_, std::string(kInsert) + " VALUES (?,?,?,?,?,?)"));
-  // In key order: the rows go in at the end of the table's b-tree, one after the other.
-  std::vector<const ScoreRecord*> in_order(records.size());
-  for (size_t i = 0; i < records.size(); ++i) in_order[i] = &records[i];
-  std::sort(in_order.begin(), in_order.end(), [](const ScoreRecord* a, const ScoreRecord* b) {
-    return std::tie(a->as_of, a->person_id) < std::tie(b->as_of, b->person_id);
-  });
+  // In key order: the rows go in at the end of the table's b-tree, one after the other. The
+  // keys are sorted apart from the records (a sort through pointers to them waits on memory).
+  struct Key {
+    double as_of;
+    int64_t person_id;
+    size_t record;
+    bool operator<(const Key& other) const {
+      return std::tie(as_of, person_id) < std::tie(other.as_of, other.person_id);
+    }
+  };
+  std::vector<Key> keys(records.size());
+  for (size_t i = 0; i < records.size(); ++i) {
+    keys[i] = {records[i].as_of, records[i].person_id, i};
+  }
+  if (!std::is_sorted(keys.begin(), keys.end())) std::sort(keys.begin(), keys.end());
   const auto bind = [](Statement& insert, int first, const ScoreRecord& record) {
     insert.Bind(first + 1, record.as_of)
         .Bind(first + 2, record.person_id)
@@ -1144,9 +1153,12 @@ Status Store::SaveScores(const std::vector<ScoreRecord>& records) {
   // sorted by person. It runs inside the write transaction, so no one can delete a person
   // meanwhile.
   const auto check_people = [&]() -> Status {
-    std::vector<int64_t> people_of_rows(in_order.size());
-    for (size_t i = 0; i < in_order.size(); ++i) people_of_rows[i] = in_order[i]->person_id;
-    std::sort(people_of_rows.begin(), people_of_rows.end());
+    std::vector<int64_t> people_of_rows(keys.size());
+    for (size_t i = 0; i < keys.size(); ++i) people_of_rows[i] = keys[i].person_id;
+    // Already in order when the rows are of one date.
+    if (!std::is_sorted(people_of_rows.begin(), people_of_rows.end())) {
+      std::sort(people_of_rows.begin(), people_of_rows.end());
+    }
     RAPPORT_ASSIGN_OR_RETURN(Statement people,
                              Statement::Prepare(db_, "SELECT id FROM people ORDER BY id"));
     RAPPORT_ASSIGN_OR_RETURN(bool row, people.Step());
@@ -1164,14 +1176,14 @@ Status Store::SaveScores(const std::vector<ScoreRecord>& records) {
   const bool began = status.ok();
   if (began) status = check_people();
   size_t next = 0;
-  for (; status.ok() && next + kRowsPerInsert <= in_order.size(); next += kRowsPerInsert) {
+  for (; status.ok() && next + kRowsPerInsert <= keys.size(); next += kRowsPerInsert) {
     for (size_t row = 0; row < kRowsPerInsert; ++row) {
-      bind(insert_many, static_cast<int>(6 * row), *in_order[next + row]);
+      bind(insert_many, static_cast<int>(6 * row), records[keys[next + row].record]);
     }
     status = insert_many.Run();
   }
-  for (; status.ok() && next < in_order.size(); ++next) {
-    bind(insert_one, 0, *in_order[next]);
+  for (; status.ok() && next < keys.size(); ++next) {
+    bind(insert_one, 0, records[keys[next].record]);
     status = insert_one.Run();
   }
   if (status.ok()) {
@@ -1724,14 +1736,19 @@ Status Store::SaveCheckpoint(const StoredCheckpoint& checkpoint,
     }
     return true;
   };
-  bool written = write_all(std::string_view(reinterpret_cast<const char*>(&nonce), sizeof nonce));
+  // The checksum is computed on another thread while this one writes: each takes about as
+  // long as the other (tens of milliseconds for 10^8 bytes).
   Checksum checksum;
+  std::thread summing([&checksum, data] {
+    for (const std::string_view piece : data) checksum.Add(piece);
+  });
+  bool written = write_all(std::string_view(reinterpret_cast<const char*>(&nonce), sizeof nonce));
   size_t size = sizeof nonce;
   for (const std::string_view piece : data) {
     written = written && write_all(piece);
-    checksum.Add(piece);
     size += piece.size();
   }
+  summing.join();
   written = written && ::ftruncate(fd, static_cast<off_t>(size)) == 0;
   if (::close(fd) != 0 || !written) {
     return Internal(fmt::format("cannot write the score checkpoint {}: {} (disk full?)", path,

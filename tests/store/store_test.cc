@@ -440,6 +440,33 @@ TEST_F(StoreDatabaseTest, ManyScoresOfSomeoneWhoDoesNotExistAreRefused) {
   EXPECT_FALSE(store_->SaveScores({{2000, hub + 1000, 1, 1, 0.1, 0.2}}).ok());
 }
 
+// One recording may hold rows of several dates, in any order (here the later date first, people
+// from last to first): each is kept, and a person missing from the second date is still found.
+TEST_F(StoreDatabaseTest, ScoresOfSeveralDatesInAnyOrder) {
+  const int people = InsertPeopleAroundAHub();
+  std::vector<ScoreRecord> records;
+  for (const double as_of : {2000.0, 1000.0}) {
+    for (int i = people - 1; i >= 0; --i) {
+      records.push_back({as_of, PersonId("p" + std::to_string(i)), as_of + i, 1.0 * i, 0.5, 0.25});
+    }
+  }
+  ASSERT_TRUE(store_->SaveScores(records).ok());
+  for (const int i : {0, people / 2, people - 1}) {
+    Result<std::vector<ScoreRecord>> history =
+        store_->ScoreHistory(PersonId("p" + std::to_string(i)));
+    ASSERT_TRUE(history.ok()) << history.status().ToString();
+    ASSERT_EQ(history->size(), 2u) << i;
+    EXPECT_EQ((*history)[0].as_of, 1000);
+    EXPECT_EQ((*history)[0].volume_score, 1000 + i);
+    EXPECT_EQ((*history)[1].as_of, 2000);
+    EXPECT_EQ((*history)[1].volume_score, 2000 + i);
+  }
+  const int64_t hub = PersonId("hub");
+  std::vector<ScoreRecord> with_missing = records;
+  with_missing[records.size() - 2].person_id = hub + 1000;  // among the earlier date's rows
+  EXPECT_FALSE(store_->SaveScores(with_missing).ok());
+}
+
 // Enough people for several statements of many rows, and a tail: every record is kept, and a
 // second run as of the same date replaces the first.
 TEST_F(StoreDatabaseTest, ManyScoresRoundTrip) {
