@@ -441,7 +441,7 @@ TEST_F(StoreDatabaseTest, ManyScoresOfSomeoneWhoDoesNotExistAreRefused) {
 }
 
 // One recording may hold rows of several dates, in any order (here the later date first, people
-// from last to first): each is kept, and a person missing from the second date is still found.
+// from last to first): each is kept, and a row of someone who does not exist is still refused.
 TEST_F(StoreDatabaseTest, ScoresOfSeveralDatesInAnyOrder) {
   const int people = InsertPeopleAroundAHub();
   std::vector<ScoreRecord> records;
