@@ -593,8 +593,9 @@ PairTable PairAggregator::FinishInMemory(IncrementalFold incremental) {
   };
   static constexpr size_t kNone = std::numeric_limits<size_t>::max();
   struct Pair {
-    size_t group = kNone;  // index into group_start
-    size_t state = kNone;  // index into the resumed checkpoint's pairs
+    size_t group = kNone;   // index into group_start
+    size_t state = kNone;   // index into the resumed checkpoint's pairs
+    size_t paused = kNone;  // index of its paused fold, when it has one
   };
   const std::span<const PairState> resumed =
       incremental.resume != nullptr ? incremental.resume->pairs : std::span<const PairState>();
@@ -602,14 +603,15 @@ PairTable PairAggregator::FinishInMemory(IncrementalFold incremental) {
   const PairFolder::Rates rates(
       decay_, as_of_, incremental.resume != nullptr ? incremental.resume->anchor : kNotGiven,
       incremental.pause != nullptr ? incremental.pause->anchor : kNotGiven);
-  size_t resumed_end = 0;
+  size_t resumed_end = 0, paused_count = 0;
   std::vector<size_t> group_start;
   std::vector<Pair> pairs;
-  // The paused folds at the index of their pair (at most `total` pairs), then closed up.
-  std::vector<uint8_t> is_paused;
+  // The paused folds, in pair order: a pair has one when it resumes a state or has a contact at
+  // or before the pause's anchor (the fold is not empty when paused). Their places are known
+  // before the folds, so only those states are made (at most `total`).
   if (incremental.pause != nullptr) {
-    incremental.pause->pairs.resize(total);
-    is_paused.assign(total, 0);
+    incremental.pause->pairs.clear();
+    incremental.pause->pairs.reserve(total);
   }
   for (size_t p = 0; p < partitions_.size(); ++p) {
     const std::span contacts(partitions_[p].contacts.get(), contact_count[p]);
@@ -632,8 +634,20 @@ PairTable PairAggregator::FinishInMemory(IncrementalFold incremental) {
       Pair pair;
       if (group_key <= state_key) pair.group = g++;
       if (state_key <= group_key) pair.state = s++;
+      if (incremental.pause != nullptr) {
+        bool paused = pair.state != kNone;
+        if (!paused && pair.group != kNone) {
+          const auto group = contacts.subspan(
+              group_start[pair.group], group_start[pair.group + 1] - group_start[pair.group]);
+          paused = std::any_of(group.begin(), group.end(), [&](const PackedContact& contact) {
+            return contact.time <= incremental.pause->anchor;
+          });
+        }
+        if (paused) pair.paused = paused_count++;
+      }
       pairs.push_back(pair);
     }
+    if (incremental.pause != nullptr) incremental.pause->pairs.resize(paused_count);
     const size_t first_pair = table.pairs.size();
     const auto count = static_cast<int64_t>(pairs.size());
     table.pairs.resize(first_pair + pairs.size());
@@ -653,11 +667,8 @@ PairTable PairAggregator::FinishInMemory(IncrementalFold incremental) {
                            static_cast<PersonIndex>(begin->key & v_mask));
       bool pause_pending = incremental.pause != nullptr;
       const auto pause = [&] {
-        if (!folder.empty()) {
-          const size_t at = first_pair + static_cast<size_t>(i);
-          incremental.pause->pairs[at] = folder.Pause();
-          is_paused[at] = 1;
-        }
+        assert(folder.empty() == (pair.paused == kNone));
+        if (pair.paused != kNone) incremental.pause->pairs[pair.paused] = folder.Pause();
         pause_pending = false;
       };
       for (auto c = begin; c != end; ++c) {
@@ -668,14 +679,6 @@ PairTable PairAggregator::FinishInMemory(IncrementalFold incremental) {
       table.pairs[first_pair + static_cast<size_t>(i)] = folder.Finish();
     }
     partitions_[p] = Partition();
-  }
-  if (incremental.pause != nullptr) {
-    std::vector<PairState>& states = incremental.pause->pairs;
-    size_t kept = 0;
-    for (size_t i = 0; i < table.pairs.size(); ++i) {
-      if (is_paused[i] != 0) states[kept++] = states[i];
-    }
-    states.resize(kept);
   }
   return table;
 }

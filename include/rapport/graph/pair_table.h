@@ -40,6 +40,7 @@ struct PairRecord {
   uint32_t channel_mask = 0;      // bit c set when channel c was used
   uint32_t active_days = 0;       // distinct UTC days with contact
   uint32_t active_weeks = 0;      // weeks with at least kActiveWeekEffort undecayed effort
+  uint32_t padding = 0;           // zero, so that a checkpoint file holds no stray heap bytes
   double contact_seconds = 0;     // summed duration of calls and meetings
 
   double total_effort() const { return effort[0] + effort[1]; }
