@@ -2,8 +2,10 @@
 #   make demo   install what is missing, build, run the built-in demo (writes report.html)
 #   make test   install what is missing, build, run the whole test suite (CTest)
 #   make eval   build, run the evaluation protocols on ../shared/data, write docs/EVALUATION.md
-#   make bench  build, run the kernel benchmarks, the end-to-end driver (BENCH_SIZES events),
-#               the web service load test and rapport-mpi with 1, 2 and 4 ranks (MPI_EVENTS)
+#   make bench  build, run every benchmark (bench/all.sh: the kernels and the machine's bounds,
+#               the end-to-end driver at BENCH_SIZES events, the peers, import and incremental
+#               scoring, the web service under load, rapport-mpi at MPI_EVENTS) and write the
+#               results into docs/BENCHMARKS.md
 PRESET ?= release
 BUILD  := build
 JOBS   ?= $(shell nproc)
@@ -31,10 +33,7 @@ eval: build
 BENCH_SIZES ?= 1000000 10000000
 MPI_EVENTS ?= 10000000
 bench: build
-	./$(BUILD)/bench/kernels_bench --benchmark_min_time=1
-	bash bench/end_to_end.sh $(BUILD) $(BENCH_SIZES)
-	bash bench/serve_load.sh $(BUILD)
-	bash bench/mpi_scale.sh $(BUILD) $(MPI_EVENTS) 1 2 4
+	BENCH_SIZES="$(BENCH_SIZES)" MPI_EVENTS="$(MPI_EVENTS)" bash bench/all.sh $(BUILD)
 
 fuzz: deps
 	@cmake --preset fuzz >/dev/null

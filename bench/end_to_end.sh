@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end batch benchmark: generates logs with `rapport gen` (binary format) and scores them
-# with `rapport score --input`, printing events/s and peak RSS for each size as a markdown table.
+# with `rapport score --input`, printing for each size, as a markdown table, events/s, the pairs
+# scored (the edges of the relationship graph) a second, and peak RSS.
 # First it checks the answers: the same log scored with 1 thread (the serial paths) and with
 # every thread must give the same scores (every number within 1e-6); a mismatch fails the run.
 #
@@ -43,15 +44,18 @@ assert worst <= 1e-6, worst
 print(f"check passed: {len(a) - 1} people, largest difference {worst:.1e}", file=sys.stderr)
 PY
 
-echo "| events | people | gen s | gen M events/s | score s | score M events/s | peak RSS MiB |"
-echo "|---|---|---|---|---|---|---|"
+echo "| events | people | gen s | gen M events/s | score s | score M events/s | pairs | score M pairs/s | peak RSS MiB |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for events in "${sizes[@]}"; do
   people=$((events / 100))
   read -r gen_s gen_mib < <(measure "$work/gen" "$rapport" gen --people "$people" \
     --events "$events" --seed 1 --out "$work/log.bin")
   read -r score_s score_mib < <(measure "$work/score" "$rapport" score --input "$work/log.bin" --top 1)
+  # "scored N people and P pairs in S s" on stderr.
+  pairs=$(sed -n 's/^scored [0-9]* people and \([0-9]*\) pairs in .*/\1/p' "$work/score.err")
+  [ -n "$pairs" ] || { cat "$work/score.err" >&2; exit 1; }
   python3 -c "
-e, p, g, s, m = $events, $people, $gen_s, $score_s, $score_mib
-print(f'| {e:,} | {p:,} | {g:.1f} | {e / g / 1e6:.2f} | {s:.1f} | {e / s / 1e6:.2f} | {m:,} |')"
+e, p, g, s, m, pairs = $events, $people, $gen_s, $score_s, $score_mib, $pairs
+print(f'| {e:,} | {p:,} | {g:.1f} | {e / g / 1e6:.2f} | {s:.1f} | {e / s / 1e6:.2f} | {pairs:,} | {pairs / s / 1e6:.2f} | {m:,} |')"
   rm -f "$work/log.bin"
 done

@@ -4,12 +4,18 @@
 // (with each stage's seconds), and propagation (pull-based parallel and the push-based serial
 // verifier). Sizes are set by the benchmark argument (people; events = 10 x people x 10). The
 // propagation kernels on a Kronecker graph (bench/kronecker.h, scale 22), degree-ordered:
-// unsegmented, and segmented by source (argument: people a segment). Run with `make bench`.
+// unsegmented, and segmented by source (argument: people a segment). Beside them, the machine's
+// two physical bounds: memory bandwidth (a STREAM-style triad) and the rate of random 4-byte
+// gathers from a 256 MiB array. Every time is wall time; the kernels use every OpenMP thread, and
+// the process runs with malloc on transparent huge pages, as `rapport` does. Run with
+// `make bench`.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <iterator>
 #include <map>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -17,6 +23,7 @@
 
 #include "kronecker.h"
 #include "rapport/core/config.h"
+#include "rapport/core/huge_pages.h"
 #include "rapport/scenario/generator.h"
 #include "rapport/score/incremental.h"
 #include "rapport/score/propagation.h"
@@ -241,23 +248,76 @@ void BM_PropagateKronecker(benchmark::State& state) {
                           static_cast<int64_t>(relabelled.graph.source.size()));
 }
 
-BENCHMARK(BM_Generate)->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_AggregatePairs)->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_Ties<false>)->Arg(100000)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_Ties<true>)->Arg(100000)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_Embeddedness<false>)->Arg(100000)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_Embeddedness<true>)->Arg(100000)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_ScoreAggregates)->Arg(100000)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_Propagate<false>)->Arg(100000)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_Propagate<true>)->Arg(100000)->Unit(benchmark::kMillisecond);
+// Memory bandwidth: a += s * b over two arrays of 1 GiB, every thread on its own stretch. Bytes
+// moved an element: a read, b read, a written.
+void BM_MemoryTriad(benchmark::State& state) {
+  const int64_t count = int64_t{1} << 27;  // 2^27 doubles: 1 GiB
+  std::unique_ptr<double[]> a(new double[count]), b(new double[count]);
+#pragma omp parallel for schedule(static)
+  for (int64_t i = 0; i < count; ++i) {  // first touch by the thread that will use the page
+    a[i] = 1.0;
+    b[i] = 2.0;
+  }
+  for (auto _ : state) {
+#pragma omp parallel for schedule(static)
+    for (int64_t i = 0; i < count; ++i) a[i] += 0.5 * b[i];
+    benchmark::ClobberMemory();
+  }
+  benchmark::DoNotOptimize(a[0]);
+  state.SetBytesProcessed(state.iterations() * count * 3 * int64_t{sizeof(double)});
+}
+
+// Random 4-byte gathers from a 256 MiB array, the access of propagation's pull over people in
+// their original order: the places come from a multiplicative hash of a counter, so nothing but
+// the gathers touches memory, and every thread has many independent loads in flight.
+void BM_RandomGather(benchmark::State& state) {
+  constexpr int kLog2Entries = 26;  // 2^26 entries of 4 bytes: 256 MiB
+  constexpr int64_t kEntries = int64_t{1} << kLog2Entries, kGathers = int64_t{1} << 24;
+  std::unique_ptr<uint32_t[]> values(new uint32_t[kEntries]);
+#pragma omp parallel for schedule(static)
+  for (int64_t i = 0; i < kEntries; ++i) values[i] = static_cast<uint32_t>(i);
+  uint64_t first = 0;
+  for (auto _ : state) {
+    uint64_t sum = 0;
+#pragma omp parallel for schedule(static) reduction(+ : sum)
+    for (int64_t i = 0; i < kGathers; ++i) {
+      sum += values[((first + static_cast<uint64_t>(i)) * 0x9E3779B97F4A7C15ull) >>
+                    (64 - kLog2Entries)];
+    }
+    first += kGathers;
+    benchmark::DoNotOptimize(sum);
+  }
+  state.SetItemsProcessed(state.iterations() * kGathers);
+}
+
+BENCHMARK(BM_Generate)->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_AggregatePairs)->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Ties<false>)->Arg(100000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Ties<true>)->Arg(100000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Embeddedness<false>)->Arg(100000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Embeddedness<true>)->Arg(100000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_ScoreAggregates)->Arg(100000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Propagate<false>)->Arg(100000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Propagate<true>)->Arg(100000)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_PropagateKronecker)
     ->Arg(0)
     ->Arg(1 << 16)
     ->Arg(1 << 17)
     ->Arg(1 << 18)
-    ->Unit(benchmark::kMillisecond);
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+BENCHMARK(BM_MemoryTriad)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_RandomGather)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 }  // namespace rapport
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  rapport::ReexecWithHugePageMalloc(argv);
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
