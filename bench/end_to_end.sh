@@ -48,7 +48,7 @@ echo "| events | people | gen s | gen M events/s | score s | score M events/s | 
 echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for events in "${sizes[@]}"; do
   people=$((events / 100))
-  read -r gen_s gen_mib < <(measure "$work/gen" "$rapport" gen --people "$people" \
+  read -r gen_s _ < <(measure "$work/gen" "$rapport" gen --people "$people" \
     --events "$events" --seed 1 --out "$work/log.bin")
   read -r score_s score_mib < <(measure "$work/score" "$rapport" score --input "$work/log.bin" --top 1)
   # "scored N people and P pairs in S s" on stderr.
