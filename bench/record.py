@@ -75,8 +75,8 @@ def machine(build, context):
         f"L{c['level']} {'data ' if c['type'] == 'Data' else ''}{c['size'] // 1024} KiB"
         f"{' x ' + str(context['num_cpus'] // c['num_sharing']) if c['num_sharing'] else ''}"
         for c in context.get("caches", []) if c["type"] in ("Data", "Unified"))
-    huge_pages = run(["cat", "/sys/kernel/mm/transparent_hugepage/enabled"])
-    huge_pages = re.search(r"\[(\w+)\]", huge_pages)
+    setting = pathlib.Path("/sys/kernel/mm/transparent_hugepage/enabled")
+    huge_pages = re.search(r"\[(\w+)\]", setting.read_text() if setting.exists() else "")
     parts = [cpu or "unknown CPU", f"{os.cpu_count()} logical CPUs", memory]
     if caches:
         parts.append(f"caches {caches}")
