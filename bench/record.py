@@ -24,6 +24,12 @@ import sys
 BEGIN = "<!-- make bench: begin (bench/record.py rewrites everything up to the end marker) -->"
 END = "<!-- make bench: end -->"
 
+# The fields of a Google Benchmark JSON record that are not the benchmark's own counters.
+GOOGLE_BENCHMARK_FIELDS = {
+    "name", "family_index", "per_family_instance_index", "run_name", "run_type", "repetitions",
+    "repetition_index", "threads", "iterations", "real_time", "cpu_time", "time_unit",
+    "items_per_second", "bytes_per_second"}
+
 TITLES = {
     "kernels": "Kernels, and the machine's bounds",
     "end_to_end": "End to end: the batch path",
@@ -115,11 +121,8 @@ def kernels_table(path):
             rates.append(rate(bench["items_per_second"], "items/s"))
         if "bytes_per_second" in bench:
             rates.append(rate(bench["bytes_per_second"], "B/s"))
-        known = {"name", "family_index", "per_family_instance_index", "run_name", "run_type",
-                 "repetitions", "repetition_index", "threads", "iterations", "real_time",
-                 "cpu_time", "time_unit", "items_per_second", "bytes_per_second"}
         counters = ", ".join(f"{key} {value:.3g}" for key, value in bench.items()
-                             if key not in known and isinstance(value, (int, float)))
+                             if key not in GOOGLE_BENCHMARK_FIELDS and isinstance(value, (int, float)))
         rows.append(f"| `{name}` | {bench['real_time']:.1f} {bench['time_unit']} | "
                     f"{bench['iterations']} | {' / '.join(rates)} | {counters} |")
     return "\n".join(rows), report.get("context", {})
