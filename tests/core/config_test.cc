@@ -5,42 +5,28 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <cmath>
-#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <string_view>
+
+#include "scratch_dir.h"
 
 namespace rapport {
 namespace {
 
 using ::testing::HasSubstr;
 
-// A fresh directory per test, removed at the end.
+// Each test's files go to a scratch directory of its own, removed after it.
 class CoreConfigTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = std::filesystem::temp_directory_path() /
-           ("rapport_config_" + std::to_string(::getpid()) + "_" + info->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override {
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
-  }
   std::string Write(const std::string& name, std::string_view content) const {
-    std::string path = (dir_ / name).string();
-    std::ofstream out(path, std::ios::binary);
-    out.write(content.data(), static_cast<std::streamsize>(content.size()));
-    return path;
+    return scratch_.Write(name, content);
   }
 
-  std::filesystem::path dir_;
+  test::ScratchDir scratch_;
 };
 
 double Effort(const Config& config, Kind kind) {
@@ -191,7 +177,7 @@ TEST_F(CoreConfigTest, EveryBadFileNamesTheFileAndTheProblem) {
 }
 
 TEST_F(CoreConfigTest, MissingFileIsNotFound) {
-  const std::string path = (dir_ / "nowhere.toml").string();
+  const std::string path = scratch_.Path("nowhere.toml");
   Result<Config> loaded = LoadConfig(path);
   ASSERT_FALSE(loaded.ok());
   EXPECT_EQ(loaded.status().code(), StatusCode::kNotFound);
@@ -282,7 +268,8 @@ namespace rapport {
 namespace {
 
 TEST(CoreConfigSectionTest, AValueWhereASectionBelongsIsAnError) {
-  const std::string path = ::testing::TempDir() + "/section_value.toml";
+  const test::ScratchDir scratch;
+  const std::string path = scratch.Path("section_value.toml");
   for (const char* text : {"tie = 5\n", "[tie]\ncenter = 3\n"}) {
     {
       std::FILE* file = std::fopen(path.c_str(), "w");

@@ -17,6 +17,7 @@
 
 #include "rapport/core/time.h"
 #include "rapport/score/scorer.h"
+#include "scratch_dir.h"
 
 namespace rapport::eval {
 namespace {
@@ -41,12 +42,6 @@ PersonIndex IndexOf(const EventLog& log, const std::string& name) {
   auto it = std::find(log.person_name.begin(), log.person_name.end(), name);
   EXPECT_NE(it, log.person_name.end()) << name;
   return static_cast<PersonIndex>(it - log.person_name.begin());
-}
-
-std::filesystem::path WriteTemp(const std::string& name, const std::string& text) {
-  const std::filesystem::path path = std::filesystem::path(testing::TempDir()) / name;
-  std::ofstream(path) << text;
-  return path;
 }
 
 TEST(PageRankTest, HandComputedThreeNodes) {
@@ -156,8 +151,9 @@ TEST(KarateTest, LoaderMatchesTheFile) {
 }
 
 TEST(KarateTest, WeightSetsTheNumberOfMonthlyMeetings) {
-  const std::filesystem::path path = WriteTemp("karate_small.csv", "u,v,weight\n0,1,3\n1,2,1\n");
-  Result<EventLog> log = LoadKarateLog(path.string());
+  const test::ScratchDir scratch;
+  const std::string path = scratch.Write("karate_small.csv", "u,v,weight\n0,1,3\n1,2,1\n");
+  Result<EventLog> log = LoadKarateLog(path);
   ASSERT_TRUE(log.ok()) << log.status().message();
   EXPECT_EQ(log->event_count(), 8u);
   const score::ScoreRun run = score::ScoreEvents(*log, DefaultConfig(), kKarateLastMeeting);
@@ -169,8 +165,9 @@ TEST(KarateTest, WeightSetsTheNumberOfMonthlyMeetings) {
 }
 
 TEST(KarateTest, BadLineIsNamed) {
-  const std::filesystem::path path = WriteTemp("karate_bad.csv", "u,v,weight\n0,1,3\n1,2,x\n");
-  Result<EventLog> log = LoadKarateLog(path.string());
+  const test::ScratchDir scratch;
+  const std::string path = scratch.Write("karate_bad.csv", "u,v,weight\n0,1,3\n1,2,x\n");
+  Result<EventLog> log = LoadKarateLog(path);
   ASSERT_FALSE(log.ok());
   EXPECT_EQ(log.status().code(), StatusCode::kDataLoss);
   EXPECT_NE(log.status().message().find("line 3"), std::string::npos) << log.status().message();
@@ -201,8 +198,9 @@ TEST(FutureTrustTest, NetTrustSumsRatingsReceivedInTheSpan) {
 }
 
 TEST(StaticEdgeLogTest, SkipsAndCountsSelfLoops) {
-  const std::filesystem::path path = WriteTemp("static_edges.txt", "0 1\n1 1\n1 0\n2 0\n0 1\n");
-  Result<StaticEdgeLog> edges = LoadStaticEdgeLog(path.string());
+  const test::ScratchDir scratch;
+  const std::string path = scratch.Write("static_edges.txt", "0 1\n1 1\n1 0\n2 0\n0 1\n");
+  Result<StaticEdgeLog> edges = LoadStaticEdgeLog(path);
   ASSERT_TRUE(edges.ok()) << edges.status().message();
   EXPECT_EQ(edges->arcs, 4);
   EXPECT_EQ(edges->self_loops, 1);
@@ -210,8 +208,8 @@ TEST(StaticEdgeLogTest, SkipsAndCountsSelfLoops) {
   EXPECT_EQ(edges->log.person_count(), 3u);
   EXPECT_EQ(edges->log.kind.front(), Kind::kEmail);
 
-  const std::filesystem::path bad = WriteTemp("static_edges_bad.txt", "0 1\n2\n");
-  Result<StaticEdgeLog> failed = LoadStaticEdgeLog(bad.string());
+  const std::string bad = scratch.Write("static_edges_bad.txt", "0 1\n2\n");
+  Result<StaticEdgeLog> failed = LoadStaticEdgeLog(bad);
   ASSERT_FALSE(failed.ok());
   EXPECT_NE(failed.status().message().find("line 2"), std::string::npos);
 }

@@ -9,12 +9,12 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <random>
 #include <string>
 
 #include "rapport/core/time.h"
 #include "rapport/eval/metrics.h"
+#include "scratch_dir.h"
 
 namespace rapport::eval {
 namespace {
@@ -277,10 +277,9 @@ TEST(LastingProtocolTest, CollegeMsg) {
 }
 
 TEST(LoadersTest, ContactRecordsBecomeMutualMeetings) {
-  const std::filesystem::path path =
-      std::filesystem::path(testing::TempDir()) / "eval_contacts_test.dat";
-  std::ofstream(path) << "100\t1\t2\n120\t1\t2\n120\t2\t3\n";
-  Result<EventLog> log = LoadContactLog(path.string());
+  const test::ScratchDir scratch;
+  const std::string path = scratch.Write("contacts.dat", "100\t1\t2\n120\t1\t2\n120\t2\t3\n");
+  Result<EventLog> log = LoadContactLog(path);
   ASSERT_TRUE(log.ok()) << log.status().message();
   EXPECT_EQ(log->event_count(), 6u);
   const graph::PairTable table =
@@ -293,20 +292,18 @@ TEST(LoadersTest, ContactRecordsBecomeMutualMeetings) {
 }
 
 TEST(LoadersTest, BadContactLineNamesTheLine) {
-  const std::filesystem::path path =
-      std::filesystem::path(testing::TempDir()) / "eval_bad_contacts_test.dat";
-  std::ofstream(path) << "100\t1\t2\nnot a contact\n";
-  Result<EventLog> log = LoadContactLog(path.string());
+  const test::ScratchDir scratch;
+  const std::string path = scratch.Write("bad_contacts.dat", "100\t1\t2\nnot a contact\n");
+  Result<EventLog> log = LoadContactLog(path);
   ASSERT_FALSE(log.ok());
   EXPECT_EQ(log.status().code(), StatusCode::kDataLoss);
   EXPECT_NE(log.status().message().find("line 2"), std::string::npos);
 }
 
 TEST(LoadersTest, PairListSkipsHeader) {
-  const std::filesystem::path path =
-      std::filesystem::path(testing::TempDir()) / "eval_pairs_test.csv";
-  std::ofstream(path) << "i j w\n3 28 2\n3 106 1\n";
-  Result<IdentityPairs> pairs = LoadIdentityPairs(path.string());
+  const test::ScratchDir scratch;
+  const std::string path = scratch.Write("pairs.csv", "i j w\n3 28 2\n3 106 1\n");
+  Result<IdentityPairs> pairs = LoadIdentityPairs(path);
   ASSERT_TRUE(pairs.ok()) << pairs.status().message();
   EXPECT_EQ(*pairs, (IdentityPairs{{"3", "28"}, {"3", "106"}}));
 }

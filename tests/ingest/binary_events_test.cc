@@ -12,16 +12,11 @@
 #include <fstream>
 #include <sstream>
 
+#include "ingest_test_util.h"
 #include "rapport/ingest/reader.h"
 
 namespace rapport::ingest {
 namespace {
-
-std::filesystem::path TempPath(const std::string& name) {
-  return std::filesystem::temp_directory_path() /
-         (std::string("rapport_binary_") +
-          ::testing::UnitTest::GetInstance()->current_test_info()->name() + "_" + name);
-}
 
 BinaryEvent MakeEvent(double time, uint32_t actor, std::vector<uint32_t> targets) {
   BinaryEvent event;
@@ -34,14 +29,22 @@ BinaryEvent MakeEvent(double time, uint32_t actor, std::vector<uint32_t> targets
   return event;
 }
 
-std::string WriteEvents(const std::string& name, const std::vector<BinaryEvent>& events) {
-  const std::string path = TempPath(name).string();
-  Result<BinaryEventWriter> writer = BinaryEventWriter::Open(path);
-  EXPECT_TRUE(writer.ok());
-  for (const BinaryEvent& event : events) EXPECT_TRUE(writer->Write(event).ok());
-  EXPECT_TRUE(writer->Close().ok());
-  return path;
-}
+// Each test's files go to a scratch directory of its own, removed after it.
+class BinaryEventsTest : public ::testing::Test {
+ protected:
+  std::string TempPath(const std::string& name) const { return scratch_.Path(name); }
+  std::string WriteEvents(const std::string& name, const std::vector<BinaryEvent>& events) {
+    const std::string path = TempPath(name);
+    Result<BinaryEventWriter> writer = BinaryEventWriter::Open(path);
+    EXPECT_TRUE(writer.ok());
+    for (const BinaryEvent& event : events) EXPECT_TRUE(writer->Write(event).ok());
+    EXPECT_TRUE(writer->Close().ok());
+    return path;
+  }
+
+ private:
+  testing::ScratchDir scratch_;
+};
 
 std::string ReadAll(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -50,7 +53,7 @@ std::string ReadAll(const std::string& path) {
   return buffer.str();
 }
 
-TEST(BinaryEventsTest, RoundTripKeepsEveryField) {
+TEST_F(BinaryEventsTest, RoundTripKeepsEveryField) {
   BinaryEvent call = MakeEvent(1700000000.25, 7, {3});
   call.channel = Channel::kPhone;
   call.kind = Kind::kCall;
@@ -98,7 +101,7 @@ TEST(BinaryEventsTest, RoundTripKeepsEveryField) {
   EXPECT_EQ(count, 3u);
 }
 
-TEST(BinaryEventsTest, DamagedRecordsAreRejectedWithTheirOffsetAndReadingGoesOn) {
+TEST_F(BinaryEventsTest, DamagedRecordsAreRejectedWithTheirOffsetAndReadingGoesOn) {
   const std::string path = WriteEvents(
       "damaged.bin",
       {MakeEvent(10, 1, {2}), MakeEvent(20, 2, {1}), MakeEvent(30, 3, {4}), MakeEvent(40, 4, {3})});
@@ -131,7 +134,7 @@ TEST(BinaryEventsTest, DamagedRecordsAreRejectedWithTheirOffsetAndReadingGoesOn)
   EXPECT_NE(rejects[2].reason.find("cut short"), std::string::npos);
 }
 
-TEST(BinaryEventsTest, AWrongMagicOrVersionFailsTheWholeFile) {
+TEST_F(BinaryEventsTest, AWrongMagicOrVersionFailsTheWholeFile) {
   Result<BinaryReadCounts> text = ReadBinaryBuffer(
       "time,channel\n", "x.bin", [](const BinaryEvent&) { return Status::Ok(); },
       [](BinaryReject&&) {});
@@ -145,7 +148,7 @@ TEST(BinaryEventsTest, AWrongMagicOrVersionFailsTheWholeFile) {
   EXPECT_NE(version.status().message().find("version 9"), std::string::npos);
 }
 
-TEST(BinaryEventsTest, ARangeReadsTheRecordsThatStartInIt) {
+TEST_F(BinaryEventsTest, ARangeReadsTheRecordsThatStartInIt) {
   // Record sizes: 28, 36 (an effort override and two targets), 28, 28 bytes.
   BinaryEvent with_effort = MakeEvent(20, 2, {1, 3});
   with_effort.has_effort = true;
@@ -188,7 +191,7 @@ TEST(BinaryEventsTest, ARangeReadsTheRecordsThatStartInIt) {
   EXPECT_EQ(times, (std::vector<double>{30, 40}));
 }
 
-TEST(BinaryEventsTest, ARecordStartFoundFromAnyByteIsTheNextRecord) {
+TEST_F(BinaryEventsTest, ARecordStartFoundFromAnyByteIsTheNextRecord) {
   // Records of 28 to 60 bytes (1 to 8 targets, some with an effort override), people numbers
   // like those of a large log.
   std::vector<BinaryEvent> events;
@@ -231,10 +234,10 @@ TEST(BinaryEventsTest, ARecordStartFoundFromAnyByteIsTheNextRecord) {
   }
   // Positions inside a record that decode as one: found, and passed over.
   EXPECT_GT(not_the_next, 0u);
-  EXPECT_FALSE(FindRecordStart(TempPath("missing.bin").string(), 0).ok());
+  EXPECT_FALSE(FindRecordStart(TempPath("missing.bin"), 0).ok());
 }
 
-TEST(BinaryEventsTest, ReadFileDetectsAndReadsTheFormatWithNumbersAsIdentities) {
+TEST_F(BinaryEventsTest, ReadFileDetectsAndReadsTheFormatWithNumbersAsIdentities) {
   const std::string path =
       WriteEvents("detect.bin", {MakeEvent(10, 1, {2}), MakeEvent(10, 1, {2})});
   Result<Format> format = DetectFormat(path);

@@ -3,15 +3,13 @@
 #pragma once
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
-#include <fstream>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "rapport/ingest/reader.h"
+#include "scratch_dir.h"
 
 namespace rapport::ingest::testing {
 
@@ -71,30 +69,6 @@ inline ReadOptions KeepText() {
   return options;
 }
 
-// A fresh directory per test, removed at the end.
-class ScratchDir {
- public:
-  ScratchDir() {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    path_ = std::filesystem::temp_directory_path() /
-            ("rapport_ingest_" + std::to_string(::getpid()) + "_" + info->test_suite_name() + "_" +
-             info->name());
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-  }
-  ~ScratchDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  std::string Write(const std::string& name, std::string_view content) const {
-    std::string file = (path_ / name).string();
-    std::ofstream out(file, std::ios::binary);
-    out.write(content.data(), static_cast<std::streamsize>(content.size()));
-    return file;
-  }
-
- private:
-  std::filesystem::path path_;
-};
+using test::ScratchDir;
 
 }  // namespace rapport::ingest::testing

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "rapport/store/store.h"
+#include "scratch_dir.h"
 
 namespace rapport::store {
 namespace {
@@ -27,8 +28,8 @@ bool InsertOne(Store& store, const Event& event) {
 }
 
 TEST(StoreMigrationTest, VersionOneDatabaseGainsIdentityColumns) {
-  const std::string path = ::testing::TempDir() + "/rapport_v1.db";
-  std::filesystem::remove(path);
+  const test::ScratchDir scratch;
+  const std::string path = scratch.Path("store_v1.db");
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(db,
@@ -187,7 +188,8 @@ void ExpectUpgradedToVersionFive(const std::string& path) {
 // Version 2 kept the dedupe key as a constraint of the events table. Opening such a store
 // builds the table again, with the hash column.
 TEST(StoreMigrationTest, VersionTwoEventsTableLosesItsConstraintAndKeepsItsRows) {
-  const std::string path = ::testing::TempDir() + "/rapport_v2.db";
+  const test::ScratchDir scratch;
+  const std::string path = scratch.Path("store_v2.db");
   WriteOldStore(path, "2", ", UNIQUE(source, native_id)", "");
   ExpectUpgradedToVersionFive(path);
 }
@@ -195,7 +197,8 @@ TEST(StoreMigrationTest, VersionTwoEventsTableLosesItsConstraintAndKeepsItsRows)
 // Version 3 kept the dedupe key as a unique index on the texts. Opening such a store adds and
 // fills the hash column, and indexes that instead.
 TEST(StoreMigrationTest, VersionThreeEventsGainTheHashOfTheirKey) {
-  const std::string path = ::testing::TempDir() + "/rapport_v3.db";
+  const test::ScratchDir scratch;
+  const std::string path = scratch.Path("store_v3.db");
   WriteOldStore(path, "3", "",
                 "CREATE UNIQUE INDEX events_native ON events(source, native_id);"
                 "CREATE INDEX events_actor ON events(actor);");
@@ -205,8 +208,8 @@ TEST(StoreMigrationTest, VersionThreeEventsGainTheHashOfTheirKey) {
 // A store written by a newer build may hold tables this one would misread: it is refused, with
 // a message that says why and what to do, and left as it was.
 TEST(StoreMigrationTest, StoreOfANewerVersionIsRefusedAndLeftAlone) {
-  const std::string path = ::testing::TempDir() + "/rapport_newer.db";
-  std::filesystem::remove(path);
+  const test::ScratchDir scratch;
+  const std::string path = scratch.Path("store_newer.db");
   {
     Result<std::unique_ptr<Store>> store = Store::Open(path);
     ASSERT_TRUE(store.ok()) << store.status().message();
