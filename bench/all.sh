@@ -28,6 +28,13 @@ results=$build/bench-results
 rm -rf "$results"
 mkdir -p "$results"
 date -u +%Y-%m-%dT%H:%M:%SZ >"$results/started"
+# The commit measured, taken before the steps run: the tree may change while they do. Its short
+# hash, then "dirty" when tracked files differ from it (nothing when not in a git checkout).
+if git rev-parse --short HEAD >"$results/commit" 2>/dev/null; then
+  [ -z "$(git status --porcelain --untracked-files=no)" ] || echo dirty >>"$results/commit"
+else
+  rm -f "$results/commit"
+fi
 
 # step NAME COMMAND...: runs COMMAND, its output to the terminal and to $results/NAME.md, and
 # records the command and its wall seconds in $results/steps.tsv.

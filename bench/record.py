@@ -11,7 +11,8 @@ Reads BUILD_DIR/bench-results: steps.tsv (name, command, wall seconds, and why t
 skipped, when it was), NAME.md (each step's printed tables), kernels.json (Google Benchmark's
 JSON) and the files started and finished (UTC). The machine's facts come from lscpu,
 /proc/meminfo, /etc/os-release, the kernel, the compiler of BUILD_DIR's CMake cache and the
-transparent huge pages setting; the commit from git.
+transparent huge pages setting; the commit from the file commit, which bench/all.sh writes
+when the run starts.
 """
 import json
 import os
@@ -93,11 +94,12 @@ def machine(build, context):
     return ", ".join(part for part in parts if part)
 
 
-def commit():
-    head = run(["git", "rev-parse", "--short", "HEAD"])
-    if not head:
-        return "not in a git checkout"
-    dirty = run(["git", "status", "--porcelain", "--untracked-files=no"])
+def commit(results):
+    """The commit bench/all.sh recorded when the run started."""
+    path = results / "commit"
+    if not path.exists():
+        return "unknown (not a git checkout)"
+    head, *dirty = path.read_text().split()
     return f"`{head}`" + (" with uncommitted changes" if dirty else "")
 
 
@@ -144,7 +146,7 @@ def section(build):
     finished = (results / "finished").read_text().strip()
     out = [BEGIN, "", f"## The last `make bench` ({started[:10]})", "",
            f"Written by `make bench` (bench/all.sh, then bench/record.py) from {started} to "
-           f"{finished}, on commit {commit()}. The machine: {machine(build, context)}. "
+           f"{finished}, on commit {commit(results)}. The machine: {machine(build, context)}. "
            "Each step's own checks passed, or nothing would be written here. The sections after "
            "this one are earlier runs with their analysis.", ""]
     for name, command, seconds, skipped in steps:
