@@ -11,6 +11,7 @@
 
 #include "rapport/core/config.h"
 #include "rapport/core/event_log.h"
+#include "scratch_dir.h"
 
 namespace rapport::report {
 namespace {
@@ -79,21 +80,13 @@ Scored ScoreSmallLog(double as_of) {
 
 class ScoreFilesTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    // One directory per test: CTest runs the tests of this suite in parallel.
-    dir_ = fs::temp_directory_path() /
-           (std::string("rapport_score_files_") +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path dir_;
+  // One directory per test: CTest runs the tests of this suite in parallel.
+  test::ScratchDir scratch_;
 };
 
 TEST_F(ScoreFilesTest, WritesEveryPersonAndPairWithExactNumbers) {
   const Scored scored = ScoreSmallLog(kStart + 40 * kDay);
-  const std::string out = (dir_ / "scores").string();
+  const std::string out = scratch_.Path("scores");
   ASSERT_TRUE(WriteScoreDirectory(scored.run, scored.log, out).ok());
   const std::string people = ReadWhole(fs::path(out) / "people-00000.csv");
   const std::string ties = ReadWhole(fs::path(out) / "ties-00000.csv");
@@ -123,7 +116,7 @@ TEST_F(ScoreFilesTest, WritesEveryPersonAndPairWithExactNumbers) {
 }
 
 TEST_F(ScoreFilesTest, ANewResultReplacesTheOldOneWhole) {
-  const std::string out = (dir_ / "scores").string();
+  const std::string out = scratch_.Path("scores");
   const Scored early = ScoreSmallLog(kStart + 2 * kDay);  // before the like: @eve not scored
   ASSERT_TRUE(WriteScoreDirectory(early.run, early.log, out).ok());
   const std::string before = ReadWhole(fs::path(out) / "people-00000.csv");
@@ -137,9 +130,9 @@ TEST_F(ScoreFilesTest, ANewResultReplacesTheOldOneWhole) {
 
 TEST_F(ScoreFilesTest, AnUnwritablePlaceIsAnErrorThatSaysWhere) {
   const Scored scored = ScoreSmallLog(kStart + 40 * kDay);
-  fs::create_directories(dir_ / "blocked");
-  std::ofstream(dir_ / "blocked" / "file") << "x";
-  const std::string out = (dir_ / "blocked" / "file" / "scores").string();
+  fs::create_directories(scratch_.Path("blocked"));
+  scratch_.Write("blocked/file", "x");
+  const std::string out = scratch_.Path("blocked/file/scores");
   const Status status = WriteScoreDirectory(scored.run, scored.log, out);
   EXPECT_FALSE(status.ok());
   EXPECT_NE(status.message().find("scores.incomplete"), std::string::npos) << status.message();

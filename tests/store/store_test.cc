@@ -6,7 +6,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
-#include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
@@ -19,6 +18,7 @@
 #include <vector>
 
 #include "rapport/store/import.h"
+#include "scratch_dir.h"
 
 namespace rapport::store {
 namespace {
@@ -45,28 +45,15 @@ Event MakeEvent(double time, std::string actor, std::vector<std::string> targets
 class StoreDatabaseTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = std::filesystem::temp_directory_path() /
-           ("rapport_store_" + std::to_string(::getpid()) + "_" + info->test_suite_name() + "_" +
-            info->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    db_path_ = (dir_ / "rapport.db").string();
+    db_path_ = scratch_.Path("rapport.db");
     Result<std::unique_ptr<Store>> opened = Store::Open(db_path_);
     ASSERT_TRUE(opened.ok()) << opened.status().ToString();
     store_ = std::move(opened).value();
   }
-  void TearDown() override {
-    store_.reset();
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
-  }
+  void TearDown() override { store_.reset(); }
 
   std::string Write(const std::string& name, std::string_view content) const {
-    std::string path = (dir_ / name).string();
-    std::ofstream out(path, std::ios::binary);
-    out.write(content.data(), static_cast<std::streamsize>(content.size()));
-    return path;
+    return scratch_.Write(name, content);
   }
 
   // Inserts the events in one batch; every one must be new.
@@ -98,7 +85,7 @@ class StoreDatabaseTest : public ::testing::Test {
     return person.ok() ? person->id : -1;
   }
 
-  std::filesystem::path dir_;
+  test::ScratchDir scratch_;
   std::string db_path_;
   std::unique_ptr<Store> store_;
 };
@@ -542,7 +529,7 @@ TEST_F(StoreDatabaseTest, OpeningAFileThatIsNotADatabaseFails) {
 }
 
 TEST_F(StoreDatabaseTest, OpeningInAMissingDirectoryFails) {
-  const std::string path = (dir_ / "no" / "such" / "dir" / "rapport.db").string();
+  const std::string path = scratch_.Path("no/such/dir/rapport.db");
   Result<std::unique_ptr<Store>> opened = Store::Open(path);
   ASSERT_FALSE(opened.ok());
   EXPECT_THAT(opened.status().message(), HasSubstr(path));
@@ -603,7 +590,7 @@ TEST_F(StoreDatabaseTest, InsertEventsManyRowsAStatementStoresWhatInsertEventDoe
   // One by one, into the store of the fixture.
   InsertAll(events);
 
-  const std::string many_path = (dir_ / "many.db").string();
+  const std::string many_path = scratch_.Path("many.db");
   {
     Result<std::unique_ptr<Store>> many = Store::Open(many_path);
     ASSERT_TRUE(many.ok()) << many.status().ToString();
@@ -647,7 +634,7 @@ TEST_F(StoreDatabaseTest, InsertEventsIntoAFilledStoreRefusesWhatInsertEventDoes
       more.push_back(make(i, i % 3 ? "b" : "a"));
     }
   }
-  const std::string many_path = (dir_ / "many.db").string();
+  const std::string many_path = scratch_.Path("many.db");
   int64_t new_one_by_one = 0;
   {
     InsertAll(stored);
@@ -788,7 +775,7 @@ TEST_F(StoreImportTest, ImportInSmallBatchesAndWithoutRejectsFile) {
 }
 
 TEST_F(StoreImportTest, ImportOfAMissingFileFailsAndLeavesTheStoreUsable) {
-  const std::string missing = (dir_ / "missing.csv").string();
+  const std::string missing = scratch_.Path("missing.csv");
   ImportOptions options;
   options.read.format = ingest::Format::kCsv;
   Result<FileImportReport> report = ImportFile(*store_, missing, options);
@@ -837,7 +824,7 @@ TEST_F(StoreImportTest, ImportWithIndexesRebuiltStoresTheSameEvents) {
   ImportOptions options;
   options.indexes = IndexPolicy::kKeep;
   ASSERT_TRUE(ImportFile(*store_, path, options).ok());
-  Result<std::unique_ptr<Store>> other = Store::Open((dir_ / "rebuilt.db").string());
+  Result<std::unique_ptr<Store>> other = Store::Open(scratch_.Path("rebuilt.db"));
   ASSERT_TRUE(other.ok());
   options.indexes = IndexPolicy::kRebuild;
   Result<FileImportReport> report = ImportFile(**other, path, options);
@@ -853,8 +840,9 @@ TEST_F(StoreImportTest, ImportWithIndexesRebuiltStoresTheSameEvents) {
   EXPECT_EQ(kept->person_name, rebuilt->person_name);
 
   sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open_v2((dir_ / "rebuilt.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr),
-            SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_open_v2(scratch_.Path("rebuilt.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr),
+      SQLITE_OK);
   int indexes = 0;
   sqlite3_exec(
       db,
@@ -949,7 +937,7 @@ TEST_F(StoreImportTest, RepeatsFoundAtTheEndAreTheOnesFoundOnInsert) {
   EXPECT_EQ(kept->accepted, 3);
   EXPECT_EQ(kept->duplicate, 3);
 
-  const std::string other_path = (dir_ / "rebuilt.db").string();
+  const std::string other_path = scratch_.Path("rebuilt.db");
   Result<std::unique_ptr<Store>> other = Store::Open(other_path);
   ASSERT_TRUE(other.ok());
   options.indexes = IndexPolicy::kRebuild;
