@@ -12,8 +12,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "ingest_test_util.h"
 #include "rapport/ingest/reader.h"
+#include "scratch_dir.h"
 
 namespace rapport::ingest {
 namespace {
@@ -32,9 +32,8 @@ BinaryEvent MakeEvent(double time, uint32_t actor, std::vector<uint32_t> targets
 // Each test's files go to a scratch directory of its own, removed after it.
 class BinaryEventsTest : public ::testing::Test {
  protected:
-  std::string TempPath(const std::string& name) const { return scratch_.Path(name); }
   std::string WriteEvents(const std::string& name, const std::vector<BinaryEvent>& events) {
-    const std::string path = TempPath(name);
+    const std::string path = scratch_.Path(name);
     Result<BinaryEventWriter> writer = BinaryEventWriter::Open(path);
     EXPECT_TRUE(writer.ok());
     for (const BinaryEvent& event : events) EXPECT_TRUE(writer->Write(event).ok());
@@ -42,8 +41,7 @@ class BinaryEventsTest : public ::testing::Test {
     return path;
   }
 
- private:
-  testing::ScratchDir scratch_;
+  test::ScratchDir scratch_;
 };
 
 std::string ReadAll(const std::string& path) {
@@ -234,7 +232,7 @@ TEST_F(BinaryEventsTest, ARecordStartFoundFromAnyByteIsTheNextRecord) {
   }
   // Positions inside a record that decode as one: found, and passed over.
   EXPECT_GT(not_the_next, 0u);
-  EXPECT_FALSE(FindRecordStart(TempPath("missing.bin"), 0).ok());
+  EXPECT_FALSE(FindRecordStart(scratch_.Path("missing.bin"), 0).ok());
 }
 
 TEST_F(BinaryEventsTest, ReadFileDetectsAndReadsTheFormatWithNumbersAsIdentities) {
